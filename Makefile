@@ -1,0 +1,77 @@
+# Zhuanban — the two commands a newcomer needs:
+#   make demo   set everything up, load the public cases, serve on http://127.0.0.1:8000
+#   make test   install what the tests need, run the suite on SQLite and on a throwaway PostgreSQL
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_ENV := ZHUANBAN_VAR_DIR=$(CURDIR)/var ZHUANBAN_DEMO=1 ZHUANBAN_HTTPS=0 ZHUANBAN_ALLOWED_HOSTS=127.0.0.1,localhost \
+	ZHUANBAN_SECRET_KEY=$$(cat var/secret_key)
+PYTEST_ARGS ?=
+
+.PHONY: demo test deps assets system-deps lint test-sqlite test-postgres secret clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(BIN)/.installed
+
+assets: node_modules/.installed $(BIN)/.installed
+	$(BIN)/python scripts/build_assets.py
+
+var/secret_key:
+	mkdir -p var
+	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+secret: var/secret_key
+
+demo: deps assets secret
+	$(DEMO_ENV) $(BIN)/zhuanban collectstatic --noinput -v 0
+	$(DEMO_ENV) $(BIN)/zhuanban migrate --noinput -v 0
+	$(DEMO_ENV) $(BIN)/zhuanban demo
+	$(DEMO_ENV) $(BIN)/zhuanban serve $(HOST):$(PORT)
+
+# Debian packages the tests need: a PostgreSQL server and Chromium (plus CJK fonts for screenshots).
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "missing Debian packages:$$missing (run as root, or: sudo apt-get install$$missing)"; exit 1; \
+	  fi; \
+	fi
+
+lint: deps
+	$(BIN)/ruff check zhuanban tests scripts
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=zhuanban.settings_test >/dev/null
+
+test-sqlite: deps assets
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: deps assets
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+test: system-deps deps assets lint
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest $(PYTEST_ARGS)
+	@echo "== test suite on PostgreSQL =="
+	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var test-artifacts zhuanban/web/static/vendor

@@ -1,0 +1,62 @@
+"""The JSON API, mounted at /api/v1 (django-ninja; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Each app contributes a router; this module wires authentication and turns domain errors into
+``{"code", "message", "fields"}`` responses.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from zhuanban.core.errors import DomainError
+from zhuanban.core.tokens import BearerTokenAuth, SessionAuthCsrf
+
+api = NinjaAPI(
+    title="Zhuanban 工作专班 API",
+    version="1",
+    description="工作专班平台接口。认证：`Authorization: Bearer <token>`（`zhuanban token USERNAME` 签发），"
+    "或浏览器会话。错误统一为 `{code, message, fields}`。",
+    auth=[BearerTokenAuth(), SessionAuthCsrf()],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, str] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "payload", "query", "path")]
+        fields[".".join(loc) or "body"] = err.get("msg", "invalid")
+    status = 400 if any(e.get("type") == "json_invalid" for e in exc.errors) else 422
+    code = "malformed_json" if status == 400 else "validation_error"
+    message = "请求体不是合法的 JSON" if status == 400 else "输入数据校验失败"
+    return api.create_response(request, {"code": code, "message": message, "fields": fields}, status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "unauthenticated", "message": "未登录或令牌无效", "fields": {}}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": f"http_{exc.status_code}", "message": str(exc), "fields": {}}, status=exc.status_code
+    )
+
+
+from zhuanban.org.api import router as org_router  # noqa: E402
+from zhuanban.taskforces.api import router as taskforces_router  # noqa: E402
+
+api.add_router("/", org_router)
+api.add_router("/", taskforces_router)

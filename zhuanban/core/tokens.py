@@ -1,0 +1,83 @@
+"""API tokens: per user, scoped (read / write), expiring, revocable, stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+TOKEN_PREFIX = "zb_"
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    class Scope(models.TextChoices):
+        READ = "read", "只读"
+        WRITE = "write", "读写"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, blank=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    scope = models.CharField(max_length=5, choices=Scope.choices, default=Scope.WRITE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = "core"
+        verbose_name = "API 令牌"
+        verbose_name_plural = "API 令牌"
+
+    def __str__(self) -> str:
+        return f"{self.hint}… ({self.get_scope_display()})"
+
+    @property
+    def is_usable(self) -> bool:
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+def issue_token(user: Any, *, name: str = "", scope: str = ApiToken.Scope.WRITE, days: int | None = 90) -> str:
+    """Create a token and return the raw value; only its hash is stored."""
+    from . import audit
+
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name, key_hash=_digest(raw), hint=raw[:8], scope=scope,
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    audit.record(user, "auth.token_create", token, after={"scope": scope, "name": name})
+    return raw
+
+
+class BearerTokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        try:
+            obj = ApiToken.objects.select_related("user").get(key_hash=_digest(token))
+        except ApiToken.DoesNotExist:
+            return None
+        if not obj.is_usable or not obj.user.is_active:
+            return None
+        if obj.scope == ApiToken.Scope.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+            return None
+        now = timezone.now()
+        if obj.last_used_at is None or now - obj.last_used_at > timedelta(minutes=1):
+            ApiToken.objects.filter(pk=obj.pk).update(last_used_at=now)
+        request.user = obj.user
+        return obj.user
+
+
+class SessionAuthCsrf(SessionAuth):
+    """The browser's session; CSRF is enforced for unsafe methods."""
