@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhuanban.core.models import AuditEvent
@@ -25,12 +25,8 @@ def taskforce_list(user: Any, filters: dict[str, str] | None = None) -> QuerySet
     f = {k: v for k, v in (filters or {}).items() if v not in (None, "")}
     qs = visible_taskforces(user).select_related("lead_unit", "region").annotate(
         active_members=Count("memberships", filter=Q(memberships__end_on__isnull=True), distinct=True),
-        outsider_count=Count(
-            "member_units",
-            filter=Q(member_units__left_on__isnull=True)
-            & ~Q(member_units__unit__kind__in=list(Unit.GOVERNMENT_KINDS)),
-            distinct=True,
-        ),
+        has_outsiders=Exists(outsider_units().filter(taskforce_id=OuterRef("pk")))
+        | Exists(outsider_memberships().filter(taskforce_id=OuterRef("pk"))),
     )
     if q := f.get("q"):
         qs = qs.filter(Q(name__icontains=q) | Q(core_matter__icontains=q))
@@ -62,29 +58,34 @@ def taskforce_list(user: Any, filters: dict[str, str] | None = None) -> QuerySet
     return qs.distinct().order_by("-established_on", "name")
 
 
-def _boundary_q(boundary: str) -> Q:
-    outsider = Q(
-        Q(member_units__left_on__isnull=True) & ~Q(member_units__unit__kind__in=list(Unit.GOVERNMENT_KINDS))
-    ) | Q(
-        Q(memberships__end_on__isnull=True) & Q(memberships__person__staffing=Person.Staffing.EXTERNAL)
+def outsider_units() -> QuerySet[MemberUnit]:
+    """Active member units from outside government (what makes a task force cross-sector)."""
+    return MemberUnit.objects.filter(left_on__isnull=True).exclude(unit__kind__in=list(Unit.GOVERNMENT_KINDS))
+
+
+def outsider_memberships() -> QuerySet[Membership]:
+    """Active members from outside government: external staff, or people whose home unit is not a
+    government unit."""
+    return Membership.objects.filter(end_on__isnull=True).filter(
+        Q(person__staffing=Person.Staffing.EXTERNAL) | ~Q(person__home_unit__kind__in=list(Unit.GOVERNMENT_KINDS))
     )
-    outsider_ids = TaskForce.objects.filter(outsider).values("id")
+
+
+def _boundary_q(boundary: str) -> Q:
+    has_outsiders = Q(id__in=outsider_units().values("taskforce_id")) | Q(
+        id__in=outsider_memberships().values("taskforce_id")
+    )
     if boundary == TaskForce.Boundary.CROSS_SECTOR:
-        return Q(boundary_override=boundary) | (Q(boundary_override="") & Q(id__in=outsider_ids))
-    return Q(boundary_override=boundary) | (Q(boundary_override="") & ~Q(id__in=outsider_ids))
+        return Q(boundary_override=boundary) | (Q(boundary_override="") & has_outsiders)
+    return Q(boundary_override=boundary) | (Q(boundary_override="") & ~has_outsiders)
 
 
 def boundary_outsiders(tf: TaskForce) -> list[str]:
-    """Names of the non-government member units and external people (what makes it cross-sector)."""
-    units = [
-        str(mu.unit)
-        for mu in tf.member_units.filter(left_on__isnull=True).select_related("unit")
-        if not mu.unit.is_government
-    ]
+    """Names of the non-government member units and people (what makes it cross-sector)."""
+    units = [str(mu.unit) for mu in outsider_units().filter(taskforce=tf).select_related("unit")]
     people = [
         f"{m.person.name}（{m.person.home_unit}）"
-        for m in tf.memberships.filter(end_on__isnull=True).select_related("person__home_unit")
-        if m.person.staffing == Person.Staffing.EXTERNAL and str(m.person.home_unit) not in units
+        for m in outsider_memberships().filter(taskforce=tf).select_related("person__home_unit")
     ]
     return units + people
 
@@ -95,7 +96,7 @@ def classify(tf: TaskForce) -> typology.Typology:
 
 def classify_listed(tf: TaskForce) -> typology.Typology:
     """Typology for a list row using the annotated outsider count (no extra query per row)."""
-    outsiders = ["外部成员"] * getattr(tf, "outsider_count", 0)
+    outsiders = ["外部成员"] if getattr(tf, "has_outsiders", False) else []
     return typology.classify(tf, outsiders)
 
 
