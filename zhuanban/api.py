@@ -50,6 +50,10 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # ninja wraps a body its JSON parser rejected (JSONDecodeError, bad UTF-8) in HttpError(400).
+        body = {"code": "malformed_json", "message": "请求体不是合法的 JSON", "fields": {"body": str(exc.__cause__)}}
+        return api.create_response(request, body, status=400)
     return api.create_response(
         request, {"code": f"http_{exc.status_code}", "message": str(exc), "fields": {}}, status=exc.status_code
     )

@@ -11,7 +11,7 @@ from tests.factories import PersonFactory, make_taskforce
 from zhuanban.core.errors import Conflict, Invalid
 from zhuanban.core.models import AuditEvent
 from zhuanban.taskforces import queries, services
-from zhuanban.taskforces.models import Handover, MemberUnit, Membership, MembershipChange
+from zhuanban.taskforces.models import Handover, Membership, MembershipChange, MemberUnit
 
 
 def test_a_member_unit_can_have_only_one_active_liaison(cast):

@@ -12,6 +12,9 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
+
+from .errors import DomainError
 
 TOKEN_PREFIX = "zb_"
 
@@ -71,7 +74,8 @@ class BearerTokenAuth(HttpBearer):
         if not obj.is_usable or not obj.user.is_active:
             return None
         if obj.scope == ApiToken.Scope.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
-            return None
+            # A valid token without the scope: 403 (RFC 6750 insufficient_scope), not "who are you?".
+            raise DomainError("insufficient_scope", "该令牌为只读令牌，不能执行写操作", status=403)
         now = timezone.now()
         if obj.last_used_at is None or now - obj.last_used_at > timedelta(minutes=1):
             ApiToken.objects.filter(pk=obj.pk).update(last_used_at=now)
@@ -80,4 +84,15 @@ class BearerTokenAuth(HttpBearer):
 
 
 class SessionAuthCsrf(SessionAuth):
-    """The browser's session; CSRF is enforced for unsafe methods."""
+    """The browser's session; CSRF is enforced for unsafe methods.
+
+    Only a request that carries a logged-in session is CSRF-checked: a script whose bearer token failed
+    gets a plain 401 rather than a confusing CSRF refusal.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        if not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request) is not None:
+            raise DomainError("csrf_failed", "CSRF 校验失败，请刷新页面后重试", status=403)
+        return request.COOKIES.get(self.param_name)
