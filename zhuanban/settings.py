@@ -65,10 +65,15 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja as an app so /api/v1/docs serves its bundled Swagger UI instead of a CDN copy.
+    "ninja",
     "zhuanban.core",
     "zhuanban.org",
     "zhuanban.taskforces",
     "zhuanban.web",
+    "zhuanban.demo",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +190,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ZHUANBAN_LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "INFO"}},
+}
+
+# Background work: Django's Tasks API (django-tasks backport) with the database backend; the worker is
+# `zhuanban db_worker`.  Tests switch to the immediate backend.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
 }
 
 # Domain settings (see docs/operations.md).

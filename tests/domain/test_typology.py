@@ -113,3 +113,13 @@ def test_the_list_filter_by_li_type_agrees_with_the_classification(cast, li_code
     assert names == expected
     for tf in TaskForce.objects.filter(name__in=names):
         assert queries.classify(tf).li.code == li_code
+
+
+def test_a_dissolved_task_force_keeps_the_type_its_last_members_gave_it(cast):
+    services.activate(cast.admin, cast.tf)
+    services.dissolve(cast.admin, cast.tf, summary="完成", lessons="经验")
+    assert queries.classify(cast.tf).li.label == "项目合作型"
+    names = set(queries.taskforce_list(cast.admin, {"li_type": "project_cooperation"}).values_list("name", flat=True))
+    assert "物业管理条例立法专班" in names
+    row = queries.taskforce_list(cast.admin, {}).get(pk=cast.tf.pk)
+    assert queries.classify_listed(row).li.label == "项目合作型"

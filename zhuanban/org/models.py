@@ -118,3 +118,69 @@ class Person(models.Model):
 
     def label(self) -> dict[str, Any]:
         return {"id": self.pk, "name": self.name, "unit": str(self.home_unit)}
+
+
+def _import_upload_to(instance: ImportJob, filename: str) -> str:
+    # A random name: the uploader's file name is kept only as data (original_name), never as a path.
+    import uuid
+
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """One import of units and people from an .xlsx workbook (web upload or ``zhuanban import``).
+
+    The web import runs in the background; the job row is what its progress page polls.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "导入中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    class Stage(models.TextChoices):
+        VALIDATE = "validate", "逐行校验"
+        WRITE = "write", "写入名录"
+
+    FINISHED = frozenset({Status.DONE, Status.FAILED})
+
+    file = models.FileField("上传文件", upload_to=_import_upload_to, blank=True)
+    original_name = models.CharField("原文件名", max_length=200, blank=True)
+    channel = models.CharField("来源", max_length=10, default="web")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    stage = models.CharField("阶段", max_length=10, choices=Stage.choices, default=Stage.VALIDATE)
+    processed = models.PositiveIntegerField("已处理行数", default=0)
+    total = models.PositiveIntegerField("总行数", default=0)
+    # The row-level error report: [{"sheet", "row", "column", "reason"}, ...]
+    errors = models.JSONField("错误报告", default=list, blank=True)
+    message = models.CharField("结果说明", max_length=300, blank=True)
+    units_created = models.PositiveIntegerField("新增单位数", default=0)
+    people_created = models.PositiveIntegerField("新增人员数", default=0)
+    created_by = models.ForeignKey(
+        User, verbose_name="发起人", null=True, blank=True, on_delete=models.SET_NULL, related_name="import_jobs"
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "名录导入任务"
+        verbose_name_plural = "名录导入任务"
+
+    def __str__(self) -> str:
+        return f"导入 {self.original_name or self.pk}（{self.get_status_display()}）"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, int(self.processed * 100 / self.total))

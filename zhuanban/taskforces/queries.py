@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from zhuanban.core.models import AuditEvent
@@ -58,15 +58,24 @@ def taskforce_list(user: Any, filters: dict[str, str] | None = None) -> QuerySet
     return qs.distinct().order_by("-established_on", "name")
 
 
+# The members that define a task force's boundary: the current ones, or, once it is dissolved or merged,
+# those it had on its last day (dissolution ends every membership, but a dissolved 项目合作型 stays one).
+_CLOSED = [TaskForce.Status.DISSOLVED, TaskForce.Status.MERGED]
+_UNIT_AT_CLOSE = Q(taskforce__status__in=_CLOSED, left_on=F("taskforce__dissolved_on"))
+_MEMBER_AT_CLOSE = Q(taskforce__status__in=_CLOSED, end_on=F("taskforce__dissolved_on"))
+
+
 def outsider_units() -> QuerySet[MemberUnit]:
-    """Active member units from outside government (what makes a task force cross-sector)."""
-    return MemberUnit.objects.filter(left_on__isnull=True).exclude(unit__kind__in=list(Unit.GOVERNMENT_KINDS))
+    """Member units from outside government (what makes a task force cross-sector)."""
+    return MemberUnit.objects.filter(Q(left_on__isnull=True) | _UNIT_AT_CLOSE).exclude(
+        unit__kind__in=list(Unit.GOVERNMENT_KINDS)
+    )
 
 
 def outsider_memberships() -> QuerySet[Membership]:
-    """Active members from outside government: external staff, or people whose home unit is not a
-    government unit."""
-    return Membership.objects.filter(end_on__isnull=True).filter(
+    """Members from outside government: external staff, or people whose home unit is not a government
+    unit."""
+    return Membership.objects.filter(Q(end_on__isnull=True) | _MEMBER_AT_CLOSE).filter(
         Q(person__staffing=Person.Staffing.EXTERNAL) | ~Q(person__home_unit__kind__in=list(Unit.GOVERNMENT_KINDS))
     )
 
@@ -110,7 +119,7 @@ def members_of(tf: TaskForce, *, active_only: bool = True) -> QuerySet[Membershi
 def member_units_of(tf: TaskForce) -> QuerySet[MemberUnit]:
     return tf.member_units.filter(left_on__isnull=True).select_related("unit").prefetch_related(
         Prefetch("liaisons", queryset=Membership.objects.filter(end_on__isnull=True, role=Membership.Role.LIAISON)
-                 .select_related("person"), to_attr="active_liaisons")
+                 .select_related("person__home_unit"), to_attr="active_liaisons")
     )
 
 
