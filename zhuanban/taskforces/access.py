@@ -100,6 +100,11 @@ def get_access(user: Any, tf: TaskForce) -> Access:
         access.view = True
     if active_roles & MANAGER_ROLES:
         access.manage = True
+    elif tf.status in CLOSED and tf.dissolved_on and Membership.objects.filter(
+        person=person, taskforce=tf, end_on=tf.dissolved_on, role__in=MANAGER_ROLES
+    ).exists():
+        # The leaders and office it had on its last day may restart a dissolved task force.
+        access.manage = True
     ancestor_ids = []
     parent_id = tf.parent_id
     for _ in range(OVERSIGHT_DEPTH):

@@ -106,6 +106,22 @@ def _is_descendant_or_self(candidate_id: int, tf_id: int) -> bool:
     return True
 
 
+def validate_draft(**data: Any) -> None:
+    """Check a not-yet-saved task force's positioning without writing anything.
+
+    The formation wizard validates step by step before the task force exists; it raises ``Invalid``
+    exactly as ``create_taskforce`` would, and the caller shows the fields of its own step.
+    """
+    unknown = set(data) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise Invalid("unknown_fields", f"未知字段：{', '.join(sorted(unknown))}")
+    tf = TaskForce()
+    for name, value in data.items():
+        setattr(tf, name, "" if value is None and name not in ("region", "lead_unit", "parent", "established_on",
+                                                              "planned_end") else value)
+    _validate_positioning(tf)
+
+
 @transaction.atomic
 def create_taskforce(actor: Any, **data: Any) -> TaskForce:
     if not can_create_taskforce(actor):
@@ -339,6 +355,8 @@ def replace(actor: Any, m: Membership, *, successor: Person, on: dt.date | None 
     if tf.memberships.filter(person=successor, end_on__isnull=True).exists():
         raise Conflict("already_member", f"{successor}已在本专班任职", {"successor": "已在本专班"})
     on = on or today()
+    if on < m.start_on:  # as in leave(): a membership cannot end before it began
+        raise Invalid("invalid_end", "替换日期不能早于原任人加入日期", {"on": "不能早于加入日期"})
     m.end_on, m.end_reason = on, reason or "替换"
     m.save(update_fields=["end_on", "end_reason"])
     new = Membership.objects.create(

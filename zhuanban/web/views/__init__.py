@@ -1,3 +1,6 @@
+"""The web UI's views, one module per area: task forces, membership actions, lifecycle, the formation
+wizard, the org directory and person pages."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
