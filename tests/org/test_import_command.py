@@ -5,15 +5,19 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from django.core.management import CommandError, call_command
+
 from zhuanban import cli
 from zhuanban.org.models import Person, Unit
 
 
+# call_command, not cli.main, where the database is touched: run_from_argv closes every connection when
+# the command ends, which would end the test's transaction on PostgreSQL.
 def test_a_good_file_is_imported_and_the_command_says_so(directory, make_workbook, capsys):
     path = make_workbook([("B市水务局", "市水务局", "党政机关", "市政府", "110000")],
                          [("王海", "市水务局", "副局长", "行政编制", "", "否", "wanghai")])
 
-    cli.main(["import", str(path), "--no-progress"])
+    call_command("import", str(path), "--no-progress")
 
     out = capsys.readouterr().out
     assert "导入成功：新增单位 1 个、人员 1 名" in out
@@ -24,10 +28,10 @@ def test_a_bad_file_exits_with_1_prints_the_report_and_imports_nothing(directory
     path = make_workbook([("B市水务局", "", "党政机关", "", ""), ("B市交通委员会", "", "机关", "", "")],
                          [("王海", "市水务局", "", "行政编制", "", "", "")])
 
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["import", str(path), "--no-progress"])
+    with pytest.raises(CommandError) as exit_info:
+        call_command("import", str(path), "--no-progress")
 
-    assert exit_info.value.code == 1
+    assert exit_info.value.returncode == 1
     err = capsys.readouterr().err
     assert "导入失败，未导入任何数据" in err
     assert "工作表“单位”，第 3 行，“单位类别”列：未知的单位类别“机关”" in err
