@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import openpyxl
 import pytest
-
 from django.core.management import CommandError, call_command
 
 from zhuanban import cli

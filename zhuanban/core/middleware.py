@@ -20,3 +20,26 @@ class RequestContextMiddleware:
         finally:
             current_ip.reset(ip_token)
             current_channel.reset(channel_token)
+
+
+class ChineseFirstLocaleMiddleware:
+    """The UI language is Simplified Chinese unless the user chose another with the language switcher
+    (the language cookie).  Unlike Django's LocaleMiddleware, the browser's Accept-Language is ignored:
+    an office PC set up in English still gets the Chinese product its users work in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from zhuanban.core.errors import DomainError, NotFound
 from zhuanban.taskforces import access, lifecycle, typology
@@ -20,7 +20,7 @@ from zhuanban.taskforces.models import TaskForce
 
 from ..forms import apply_error
 
-MANAGE_DENIED = _l("只有专班领导、专班办公室或系统管理员可以执行此操作")
+MANAGE_DENIED = gettext_lazy("只有专班领导、专班办公室或系统管理员可以执行此操作")
 
 
 def load_taskforce(request: HttpRequest, pk: Any, *, manage: bool = False,

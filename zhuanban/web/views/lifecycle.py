@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from zhuanban.core.errors import DomainError
 from zhuanban.taskforces import lifecycle, services
@@ -27,13 +27,13 @@ from .common import form_page, load_taskforce, tf_context, tf_url
 TEMPLATE = "web/tf/lifecycle.html"
 
 INTRO = {
-    "activate": _l("启动后专班进入运行状态，开始第一个运行期。"),
-    "suspend": _l("暂停期间专班保留成员和事项，可随时恢复运行。"),
-    "resume": _l("恢复后专班重新进入运行状态。"),
-    "dissolve": _l("解散须满足解散条件：未办结事项全部办结或移交，已撰写工作总结和经验做法。"
-                   "解散后全部成员和成员单位的任职随之结束，人员回归原单位（事毕人归）。"),
-    "restart": _l("重启用于周期性、反复出现的事项：保留全部历史，开启新的运行期。原成员不会自动回到专班。"),
-    "merge": _l("并入后，本专班的在岗成员、成员单位和未办结事项转入目标专班，本专班关闭。"),
+    "activate": gettext_lazy("启动后专班进入运行状态，开始第一个运行期。"),
+    "suspend": gettext_lazy("暂停期间专班保留成员和事项，可随时恢复运行。"),
+    "resume": gettext_lazy("恢复后专班重新进入运行状态。"),
+    "dissolve": gettext_lazy("解散须满足解散条件：未办结事项全部办结或移交，已撰写工作总结和经验做法。"
+                             "解散后全部成员和成员单位的任职随之结束，人员回归原单位（事毕人归）。"),
+    "restart": gettext_lazy("重启用于周期性、反复出现的事项：保留全部历史，开启新的运行期。原成员不会自动回到专班。"),
+    "merge": gettext_lazy("并入后，本专班的在岗成员、成员单位和未办结事项转入目标专班，本专班关闭。"),
 }
 
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhuanban.core.errors import DomainError, Invalid
@@ -41,12 +41,12 @@ from .membership import add_unit_with_liaison, do_join
 
 SESSION_KEY = "tf_wizard"
 STEPS = [
-    (1, _l("定位")),
-    (2, _l("类型")),
-    (3, _l("组织架构")),
-    (4, _l("成员单位")),
-    (5, _l("成员")),
-    (6, _l("核对启动")),
+    (1, gettext_lazy("定位")),
+    (2, gettext_lazy("类型")),
+    (3, gettext_lazy("组织架构")),
+    (4, gettext_lazy("成员单位")),
+    (5, gettext_lazy("成员")),
+    (6, gettext_lazy("核对启动")),
 ]
 
 
