@@ -1,0 +1,39 @@
+"""安全标签 on tasks: a 敏感 task is seen only by its task force's managers and the people it is
+assigned to, not by every member of the task force."""
+
+from __future__ import annotations
+
+import pytest
+
+from zhuanban.core.errors import Invalid, NotFound
+from zhuanban.tasks import access
+
+
+@pytest.fixture
+def secret(cast, mk):
+    return mk("涉密征求意见稿", responsible=cast.people.liam, security_label="sensitive")
+
+
+@pytest.mark.parametrize(("role", "sees"), [
+    ("admin", True), ("olivia", True), ("alice", True), ("liam", True),
+    ("bob", False), ("erin", False), ("hank", False), ("charlie", False),
+])
+def test_who_sees_a_sensitive_task(cast, secret, role, sees):
+    user = getattr(cast, role)
+    assert access.visible_tasks(user).filter(pk=secret.pk).exists() is sees
+    if sees:
+        assert access.get_visible_task(user, secret.pk)[0] == secret
+    else:
+        with pytest.raises(NotFound):
+            access.get_visible_task(user, secret.pk)
+
+
+def test_an_internal_task_is_seen_by_every_internal_member(cast, mk):
+    task = mk("普通任务")
+    assert access.visible_tasks(cast.bob).filter(pk=task.pk).exists()
+
+
+def test_an_unknown_label_is_refused(cast, mk):
+    with pytest.raises(Invalid) as err:
+        mk("x", security_label="top-secret")
+    assert "security_label" in err.value.fields

@@ -1,0 +1,80 @@
+"""Task pages: the tab with tree/Gantt/kanban, detail actions, my tasks, .xlsx import and export."""
+
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook, load_workbook
+
+from tests.web.conftest import text
+from zhuanban.tasks import services
+from zhuanban.tasks.models import Task
+
+
+def xlsx(rows) -> io.BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "任务", "牵头单位", "配合单位", "责任人", "完成时限", "进展"])
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "tasks.xlsx"
+    return buf
+
+
+def test_tab_shows_tree_with_lights_and_gantt_data(cast, as_user):
+    t = services.create_task(cast.olivia, cast.tf, title="=总任务", responsible=cast.people.bob,
+                             start_at=__import__("datetime").date(2026, 1, 5),
+                             due_at=__import__("datetime").date(2026, 2, 5))
+    services.create_task(cast.olivia, cast.tf, title="子任务", parent=t)
+    r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/")
+    assert r.status_code == 200
+    page = text(r)
+    assert "子任务" in page and 'id="gantt-data"' in page and "李成员" in page
+    assert "<script>" not in page.replace('<script src=', '').replace('<script id="gantt-data" type="application/json">', '')
+
+
+def test_outsider_gets_404(cast, as_user):
+    assert as_user(cast.charlie).get(f"/tf/{cast.tf.pk}/tasks/").status_code == 404
+
+
+def test_sign_and_return_through_the_detail_page(cast, client):
+    t = services.create_task(cast.olivia, cast.tf, title="派发")
+    services.dispatch(cast.olivia, t, to_person=cast.people.bob)
+    client.force_login(cast.bob)
+    r = client.post(f"/tasks/{t.pk}/action/return/", {"reason": ""})
+    assert r.status_code == 422 and "退回须说明理由" in text(r)
+    r = client.post(f"/tasks/{t.pk}/action/sign/")
+    assert r.status_code == 302
+    assert Task.objects.get(pk=t.pk).status == "signed"
+
+
+def test_my_tasks_page(cast, as_user):
+    services.create_task(cast.olivia, cast.tf, title="我的一项", responsible=cast.people.bob)
+    r = as_user(cast.bob).get("/my-tasks/")
+    assert r.status_code == 200 and "我的一项" in text(r)
+
+
+def test_import_with_unknown_unit_imports_nothing_then_good_file(cast, as_user):
+    c = as_user(cast.olivia)
+    bad = xlsx([[1, "立法调研", "市住建委", "", "李成员", "2026-03-31", "10%"],
+                [2, "起草", "不存在的局", "", "", "2026年4月30日", ""]])
+    r = c.post(f"/tf/{cast.tf.pk}/tasks/import/", {"file": bad})
+    assert r.status_code == 422
+    assert "第 3 行" in text(r) and "不存在的局" in text(r)
+    assert Task.objects.count() == 0
+    good = xlsx([[1, "立法调研", "市住建委", "市司法局", "李成员", "2026-03-31", "10%"],
+                 ["1.1", "赴沪深调研", "市住建委", "", "陈联络", "2026年3月15日", "已联系"]])
+    r = c.post(f"/tf/{cast.tf.pk}/tasks/import/", {"file": good})
+    assert r.status_code == 302
+    child = Task.objects.get(title="赴沪深调研")
+    assert child.parent.title == "立法调研" and child.responsible == cast.people.liam
+
+
+def test_export_neutralises_formulas(cast, as_user):
+    services.create_task(cast.olivia, cast.tf, title="=HYPERLINK(\"x\")")
+    r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/export.xlsx")
+    ws = load_workbook(io.BytesIO(r.content)).active
+    assert ws.cell(row=2, column=2).value.startswith("'=")

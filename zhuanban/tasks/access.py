@@ -1,0 +1,170 @@
+"""Who may see and do what with tasks.  Delegates to ``taskforces.access`` (the one place for task-force
+visibility) and adds the task rules:
+
+- a task is visible to whoever can see its task force, except external members, who see only tasks
+  whose responsible person they are;
+- a task dispatched to a person, or to a task force they can fully see, is visible to them as well
+  (the receiver must see what they are asked to sign);
+- managing (create, edit, dispatch, reschedule, reopen, reassign, verify, rule) belongs to the task
+  force's managers (``taskforces.access``); signing and returning to the receiver of the pending hop;
+  progress and completion to the responsible person and the current holder; confirmation to the lead
+  unit (its liaison or unit leader, or the decision owner).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from zhuanban.core.errors import Forbidden, NotFound
+from zhuanban.core.labels import SecurityLabel
+from zhuanban.org.models import Person
+from zhuanban.taskforces import access as tf_access
+from zhuanban.taskforces.models import Membership, TaskForce
+
+from .models import Dispatch, Task
+
+person_of = tf_access.person_of
+
+
+@dataclass
+class TaskAccess:
+    view: bool = False
+    manage: bool = False  # manages the task's task force
+    receiver: bool = False  # may sign or return the pending hop
+    worker: bool = False  # responsible person or current holder: progress, complete
+    confirmer: bool = False  # speaks for the lead unit
+
+
+def _external_only_ids(person: Person) -> QuerySet[Membership]:
+    """Task forces where the person is only an external member (they see only their own tasks there)."""
+    other = Membership.objects.filter(person=person, end_on__isnull=True).exclude(role=Membership.Role.EXTERNAL)
+    return (Membership.objects.filter(person=person, role=Membership.Role.EXTERNAL)
+            .exclude(taskforce_id__in=other.values("taskforce_id")).values("taskforce_id"))
+
+
+def visible_tasks(user: Any) -> QuerySet[Task]:
+    qs = Task.objects.all()
+    if tf_access.is_admin(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    tfs = tf_access.visible_taskforces(user)
+    person = person_of(user)
+    if person is None:
+        return qs.filter(taskforce__in=tfs).filter(
+            ~Q(security_label=SecurityLabel.SENSITIVE) | Q(taskforce__in=tf_access.managed_taskforces(user).values("id")))
+    full = tfs.exclude(id__in=_external_only_ids(person))
+    received = Dispatch.objects.filter(
+        Q(to_person=person) | Q(to_taskforce__in=full.values("id"))
+    ).exclude(status=Dispatch.Status.SUPERSEDED).values("task_id")
+    qs = qs.filter(Q(taskforce__in=full.values("id")) | Q(taskforce__in=tfs.values("id"), responsible=person)
+                   | Q(id__in=received))
+    return qs.filter(~Q(security_label=SecurityLabel.SENSITIVE) | _sensitive_readers(user, person, received))
+
+
+def _sensitive_readers(user: Any, person: Person, received: Any) -> Q:
+    """Who may see a 敏感 task: its task force's managers and the people it is assigned or sent to."""
+    return (Q(taskforce__in=tf_access.managed_taskforces(user).values("id")) | Q(responsible=person)
+            | Q(decision_owner=person) | Q(id__in=received))
+
+
+def receivers_of(hop: Dispatch) -> set[int]:
+    """Person ids who may sign for (or return) ``hop``."""
+    ids: set[int] = set()
+    if hop.to_person_id:
+        ids.add(hop.to_person_id)
+    tf_id = hop.task.taskforce_id
+    if hop.to_unit_id:
+        ids |= set(Membership.objects.filter(
+            taskforce_id=tf_id, end_on__isnull=True, role=Membership.Role.LIAISON,
+            member_unit__unit_id=hop.to_unit_id).values_list("person_id", flat=True))
+        ids |= set(Person.objects.filter(home_unit_id=hop.to_unit_id, is_unit_leader=True)
+                   .values_list("pk", flat=True))
+    if hop.to_taskforce_id:
+        ids |= set(Membership.objects.filter(
+            taskforce_id=hop.to_taskforce_id, end_on__isnull=True, role__in=tf_access.MANAGER_ROLES)
+            .values_list("person_id", flat=True))
+    return ids
+
+
+def pending_hop(task: Task) -> Dispatch | None:
+    return (task.dispatches.filter(status=Dispatch.Status.PENDING)
+            .select_related("task", "to_person", "to_unit", "to_taskforce").order_by("-id").first())
+
+
+def current_holder_id(task: Task) -> int | None:
+    """The person who signed the latest hop (the one the task now sits with), if any."""
+    hop = task.dispatches.filter(status=Dispatch.Status.SIGNED).order_by("-id").only("signed_by_id").first()
+    return hop.signed_by_id if hop else None
+
+
+def get_task_access(user: Any, task: Task) -> TaskAccess:
+    acc = TaskAccess()
+    tfa = tf_access.get_access(user, task.taskforce)
+    person = person_of(user)
+    pid = person.pk if person else None
+    acc.manage = tfa.manage
+    if tfa.view and (not tfa.external_only or (pid and task.responsible_id == pid)):
+        acc.view = True
+    hop = pending_hop(task) if task.status == Task.Status.DISPATCHED else None
+    if hop is not None and pid is not None:
+        if pid in receivers_of(hop) or tf_access.is_admin(user):
+            acc.receiver = acc.view = True
+    elif hop is not None and tf_access.is_admin(user):
+        acc.receiver = True
+    if not acc.view and pid and visible_tasks(user).filter(pk=task.pk).exists():
+        acc.view = True
+    if acc.view and task.security_label == SecurityLabel.SENSITIVE and not tf_access.is_admin(user):
+        acc.view = visible_tasks(user).filter(pk=task.pk).exists()
+    if not acc.view:
+        return TaskAccess()
+    if pid is not None:
+        acc.worker = task.responsible_id == pid or current_holder_id(task) == pid
+        acc.confirmer = task.decision_owner_id == pid or (
+            task.lead_unit_id is not None and pid in _lead_unit_speakers(task))
+    if acc.manage:
+        acc.worker = True
+        if task.lead_unit_id is None and task.decision_owner_id is None:
+            acc.confirmer = True
+    if tf_access.is_admin(user):
+        acc.confirmer = acc.worker = True
+    return acc
+
+
+def _lead_unit_speakers(task: Task) -> set[int]:
+    liaisons = Membership.objects.filter(
+        taskforce_id=task.taskforce_id, end_on__isnull=True, role=Membership.Role.LIAISON,
+        member_unit__unit_id=task.lead_unit_id).values_list("person_id", flat=True)
+    leaders = Person.objects.filter(home_unit_id=task.lead_unit_id, is_unit_leader=True).values_list("pk", flat=True)
+    return set(liaisons) | set(leaders)
+
+
+def get_visible_task(user: Any, pk: Any) -> tuple[Task, TaskAccess]:
+    try:
+        task = Task.objects.select_related(
+            "taskforce", "parent", "lead_unit", "responsible__home_unit", "decision_owner__home_unit", "group",
+        ).get(pk=int(pk))
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    acc = get_task_access(user, task)
+    if not acc.view:
+        raise NotFound()
+    return task, acc
+
+
+def require(acc: TaskAccess, what: str) -> None:
+    if not getattr(acc, what):
+        messages = {
+            "manage": "只有专班领导、专班办公室或系统管理员可以执行此操作",
+            "receiver": "该任务未派发给您或您的单位，不能签收或退回",
+            "worker": "只有责任人或承办人可以报送进展、申请办结",
+            "confirmer": "只有牵头单位（联络员、单位负责人）或决策责任人可以确认办结",
+        }
+        raise Forbidden(messages[what])
+
+
+def can_create_in(user: Any, tf: TaskForce) -> bool:
+    return tf_access.get_access(user, tf).manage

@@ -1,0 +1,31 @@
+"""Tasks as open items of a task force: open tasks block dissolution, move to the successor at a liaison
+handover (those whose responsible person is the predecessor) and move with the task force on merge."""
+
+from __future__ import annotations
+
+from zhuanban.taskforces import openitems
+from zhuanban.taskforces.models import TaskForce
+
+from .models import Task
+
+
+def _open(tf: TaskForce) -> list[openitems.OpenItem]:
+    return [openitems.OpenItem("task", t.pk, t.title, t.responsible_id)
+            for t in Task.objects.filter(taskforce=tf).exclude(status__in=Task.CLOSED).order_by("id")]
+
+
+def _reassign(tf: TaskForce, from_id: int, to_id: int) -> list[openitems.OpenItem]:
+    qs = Task.objects.filter(taskforce=tf, responsible_id=from_id).exclude(status__in=Task.CLOSED)
+    items = [openitems.OpenItem("task", t.pk, t.title, to_id) for t in qs.order_by("id")]
+    qs.update(responsible_id=to_id)
+    return items
+
+
+def _move(source: TaskForce, target: TaskForce) -> int:
+    # The whole tree moves (done tasks too), so parents and children stay in one task force.
+    open_count = Task.objects.filter(taskforce=source).exclude(status__in=Task.CLOSED).count()
+    Task.objects.filter(taskforce=source).update(taskforce=target, group=None)
+    return open_count
+
+
+openitems.register(openitems.Provider("task", _open, _reassign, _move))

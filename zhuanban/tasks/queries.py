@@ -1,0 +1,119 @@
+"""Read side of tasks: querysets already scoped to what the actor may see, with what lists need loaded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+
+from zhuanban.taskforces.models import Membership, TaskForce
+
+from .access import visible_tasks
+from .models import Dependency, Dispatch, Milestone, Task
+
+LIGHT_RANK = Case(When(light="red", then=Value(0)), When(light="yellow", then=Value(1)),
+                  When(light="green", then=Value(2)), default=Value(3), output_field=IntegerField())
+
+
+def with_list_data(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """What a list row shows, in a fixed number of queries: the people and units, the cooperating
+    units, and the responsible person's dispatching unit in the task's task force (problem traced to
+    person and unit)."""
+    dispatching = Membership.objects.filter(
+        taskforce_id=OuterRef("taskforce_id"), person_id=OuterRef("responsible_id")
+    ).order_by("end_on", "-start_on").values("dispatching_unit__name")[:1]
+    return qs.select_related("taskforce", "lead_unit", "responsible__home_unit", "decision_owner", "group").prefetch_related(
+        "cooperating_units"
+    ).annotate(dispatching_unit_name=Subquery(dispatching), open_children=Count(
+        "children", filter=~Q(children__status__in=Task.CLOSED), distinct=True))
+
+
+def task_list(user: Any, filters: dict[str, Any]) -> QuerySet[Task]:
+    qs = visible_tasks(user)
+    if filters.get("taskforce"):
+        qs = qs.filter(taskforce_id=filters["taskforce"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("light"):
+        qs = qs.filter(light=filters["light"])
+    if filters.get("unit"):
+        unit = filters["unit"]
+        qs = qs.filter(Q(lead_unit_id=unit) | Q(pk__in=Task.cooperating_units.through.objects.filter(
+            unit_id=unit).values("task_id")))
+    if filters.get("person"):
+        qs = qs.filter(Q(responsible_id=filters["person"]) | Q(decision_owner_id=filters["person"]))
+    if filters.get("group"):
+        qs = qs.filter(group_id=filters["group"])
+    if filters.get("parent"):
+        qs = qs.filter(parent_id=filters["parent"])
+    if filters.get("due_after"):
+        qs = qs.filter(due_at__date__gte=filters["due_after"])
+    if filters.get("due_before"):
+        qs = qs.filter(due_at__date__lte=filters["due_before"])
+    if filters.get("q"):
+        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
+    return with_list_data(qs)
+
+
+def my_tasks(user: Any, person_id: int) -> QuerySet[Task]:
+    """A person's open tasks across all task forces, most urgent first: red, yellow, green, then by
+    deadline and priority."""
+    qs = visible_tasks(user).filter(responsible_id=person_id).exclude(status__in=Task.CLOSED)
+    return with_list_data(qs).annotate(light_rank=LIGHT_RANK).order_by(
+        "light_rank", "due_at", "priority", "id")
+
+
+def tree_of(tf: TaskForce, user: Any) -> list[Task]:
+    """All visible tasks of a task force in tree order (depth-first), each with ``depth`` set."""
+    rows = list(with_list_data(visible_tasks(user).filter(taskforce=tf)).prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("due_on")),
+        Prefetch("dependencies", queryset=Dependency.objects.only("task_id", "depends_on_id")),
+    ).order_by("id"))
+    by_parent: dict[int | None, list[Task]] = {}
+    ids = {t.pk for t in rows}
+    for t in rows:
+        by_parent.setdefault(t.parent_id if t.parent_id in ids else None, []).append(t)
+    out: list[Task] = []
+
+    def walk(parent: int | None, depth: int) -> None:
+        for t in by_parent.get(parent, []):
+            t.depth = depth
+            out.append(t)
+            walk(t.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def light_counts(qs: QuerySet[Task], by: str) -> list[dict[str, Any]]:
+    """Open tasks per ``by`` (``lead_unit`` or ``responsible``) with their red/yellow/green counts."""
+    name = f"{by}__name"
+    return list(
+        qs.exclude(status__in=Task.CLOSED).exclude(**{f"{by}__isnull": True}).values(f"{by}_id", name)
+        .annotate(total=Count("id"), red=Count("id", filter=Q(light="red")),
+                  yellow=Count("id", filter=Q(light="yellow")), green=Count("id", filter=Q(light="green")))
+        .order_by("-red", "-yellow", name)
+    )
+
+
+def unsigned_hops(task: Task) -> list[Dispatch]:
+    return list(task.dispatches.filter(status=Dispatch.Status.PENDING).select_related(
+        "to_unit", "to_person", "to_taskforce"))
+
+
+def chain(task: Task) -> list[Dispatch]:
+    return list(task.dispatches.select_related("from_unit", "from_person", "to_unit", "to_person",
+                                               "to_taskforce", "signed_by").order_by("at", "id"))
+
+
+def person_load(person_ids: list[int]) -> dict[int, int]:
+    """Open tasks per person, for the office's reallocation."""
+    return dict(Task.objects.filter(responsible_id__in=person_ids).exclude(status__in=Task.CLOSED)
+                .values_list("responsible_id").annotate(n=Count("id")).values_list("responsible_id", "n"))
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
