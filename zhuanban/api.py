@@ -18,7 +18,9 @@ api = NinjaAPI(
     title="Zhuanban 工作专班 API",
     version="1",
     description="工作专班平台接口。认证：`Authorization: Bearer <token>`（`zhuanban token USERNAME` 签发），"
-    "或浏览器会话。错误统一为 `{code, message, fields}`。",
+    "或浏览器会话。错误统一为 `{code, message, fields}`。"
+    "POST 请求可带 `Idempotency-Key` 头：相同的键和请求在 24 小时内重放首次的响应而不重复执行，"
+    "相同的键用于不同请求时返回 422 `idempotency_key_reused`。请求体超过上限时返回 413 `payload_too_large`。",
     auth=[BearerTokenAuth(), SessionAuthCsrf()],
     urls_namespace="api",
 )
@@ -59,8 +61,15 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+from zhuanban.accounts.api import router as accounts_router  # noqa: E402
+from zhuanban.files.api import router as files_router  # noqa: E402
 from zhuanban.org.api import router as org_router  # noqa: E402
 from zhuanban.taskforces.api import router as taskforces_router  # noqa: E402
+from zhuanban.tasks.api import router as tasks_router  # noqa: E402
 
+api.add_router("/", accounts_router)
 api.add_router("/", org_router)
+# Before the task-force router: its catch-all POST /taskforces/{id}/{action} would shadow /attachments.
+api.add_router("/", files_router)
 api.add_router("/", taskforces_router)
+api.add_router("/", tasks_router)

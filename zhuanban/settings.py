@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "zhuanban.core",
     "zhuanban.org",
     "zhuanban.taskforces",
+    "zhuanban.tasks",
     "zhuanban.web",
     "zhuanban.demo",
     "django_tasks",
@@ -207,4 +208,127 @@ ZHUANBAN = {
     "MAX_ACTIVE_TASKFORCES": env_int("ZHUANBAN_MAX_ACTIVE_TASKFORCES", 3),
     # Whether this database holds demo data; production start refuses demo accounts (issue #5).
     "DEMO": env_bool("ZHUANBAN_DEMO", False),
+    # Tasks (zhuanban.tasks): end of a workday for deadlines, the yellow-light margin in working days,
+    # and the number of bounces (退回再推送) after which a task becomes a dispute for the office.
+    "WORKDAY_END": env_str("ZHUANBAN_WORKDAY_END", "17:30"),
+    "LIGHT_MARGIN_DAYS": env_int("ZHUANBAN_LIGHT_MARGIN_DAYS", 3),
+    "DISPUTE_BOUNCES": env_int("ZHUANBAN_DISPUTE_BOUNCES", 2),
+}
+
+# --- audit trail, crypto, separation of duties (zhuanban.core.crypto, zhuanban.core.audit, zhuanban.security) ---
+INSTALLED_APPS += ["zhuanban.security"]
+CRYPTO = {
+    "SUITE": env_str("ZHUANBAN_CRYPTO", "gm"),  # gm: SM3/HMAC-SM3/SM4-GCM; intl: SHA-256/HMAC/AES-256-GCM
+    "KEYS": env_str("ZHUANBAN_CRYPTO_KEYS"),  # "k2:<base64>,k1:<base64>", the first is current
+    "KEY_FILE": env_str("ZHUANBAN_CRYPTO_KEY_FILE"),
+    "PROVIDER": env_str("ZHUANBAN_CRYPTO_PROVIDER"),  # dotted path of a factory (cipher machine)
+    "DEV_KEY": env_bool("ZHUANBAN_CRYPTO_DEV_KEY", DEBUG),  # derive a key from SECRET_KEY when none is set
+}
+if CRYPTO["SUITE"] not in ("gm", "intl"):
+    raise ImproperlyConfigured(f"ZHUANBAN_CRYPTO must be gm or intl, got {CRYPTO['SUITE']!r}")
+AUDIT = {
+    "SYSLOG": env_str("ZHUANBAN_AUDIT_SYSLOG"),  # host:port (UDP) or a socket path such as /dev/log
+    "RETENTION_DAYS": env_int("ZHUANBAN_AUDIT_RETENTION_DAYS", 180),
+}
+
+# --- identity & sessions (zhuanban.accounts) ---
+# Password policy, lockout (django-axes), two-factor (django-otp), session limits, optional SSO.
+# See docs/security.md for every variable.
+INSTALLED_APPS += [
+    "zhuanban.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+# OTP state right after authentication; the session policy (timeouts, forced password change or 2FA set-up)
+# after messages so it can leave a notice; axes last, as it rewrites the response of a locked-out login.
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+                  "django_otp.middleware.OTPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "zhuanban.accounts.middleware.SessionPolicyMiddleware")
+MIDDLEWARE.insert(0, "zhuanban.accounts.middleware.AdminNetworkMiddleware")
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# The axes backend must come first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+
+PASSWORD_PROFILE = env_str("ZHUANBAN_PASSWORD_PROFILE", "gov")
+if PASSWORD_PROFILE not in ("gov", "asvs"):
+    raise ImproperlyConfigured(f"ZHUANBAN_PASSWORD_PROFILE must be gov or asvs, got {PASSWORD_PROFILE!r}")
+PASSWORD_MAX_AGE_DAYS = env_int("ZHUANBAN_PASSWORD_MAX_AGE_DAYS", 90 if PASSWORD_PROFILE == "gov" else 0)
+PASSWORD_HISTORY = env_int("ZHUANBAN_PASSWORD_HISTORY", 5 if PASSWORD_PROFILE == "gov" else 0)
+BREACHED_PASSWORDS_FILE = env_str("ZHUANBAN_BREACHED_PASSWORDS_FILE")
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "zhuanban.accounts.validators.ProfileValidator"},
+]
+SECOND_FACTORS = env_list(
+    "ZHUANBAN_SECOND_FACTORS", "zhuanban.accounts.factors.TotpFactor,zhuanban.accounts.factors.RecoveryCodeFactor"
+)
+# A demo (published passwords) is for looking around: no forced 2FA set-up unless asked for.
+TWO_FACTOR_REQUIRED_FOR = env_list("ZHUANBAN_2FA_REQUIRED_FOR", "" if ZHUANBAN["DEMO"] else "admin,office")
+OTP_TOTP_ISSUER = env_str("ZHUANBAN_OTP_ISSUER", "工作专班平台")
+SESSION_ABSOLUTE_SECONDS = env_int("ZHUANBAN_SESSION_ABSOLUTE_SECONDS", 12 * 3600)
+REAUTH_SECONDS = env_int("ZHUANBAN_REAUTH_SECONDS", 5 * 60)
+IDLE_DISABLE_DAYS = env_int("ZHUANBAN_IDLE_DISABLE_DAYS", 90)
+ADMIN_ALLOWED_NETWORKS = env_list("ZHUANBAN_ADMIN_ALLOWED_NETWORKS")
+
+AXES_FAILURE_LIMIT = env_int("ZHUANBAN_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("ZHUANBAN_LOGIN_LOCK_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock lasts its 15 minutes, no longer
+AXES_USERNAME_CALLABLE = "zhuanban.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "zhuanban.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# Never keep second-factor codes or passwords in the failure records (password is always masked).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "otp", "new_password1", "new_password2"]
+
+# Optional single sign-on, off by default (docs/security.md).
+OIDC_ENABLED = env_bool("ZHUANBAN_OIDC_ENABLED", False)
+if OIDC_ENABLED:
+    INSTALLED_APPS += ["mozilla_django_oidc"]
+    AUTHENTICATION_BACKENDS += ["zhuanban.accounts.oidc.OidcBackend"]
+    OIDC_RP_CLIENT_ID = env_str("ZHUANBAN_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env_str("ZHUANBAN_OIDC_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env_str("ZHUANBAN_OIDC_SIGN_ALGO", "RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("ZHUANBAN_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("ZHUANBAN_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("ZHUANBAN_OIDC_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("ZHUANBAN_OIDC_JWKS_ENDPOINT")
+    OIDC_CREATE_USER = env_bool("ZHUANBAN_OIDC_CREATE_USER", False)
+    OIDC_USERNAME_CLAIM = env_str("ZHUANBAN_OIDC_USERNAME_CLAIM", "preferred_username")
+LDAP_ENABLED = env_bool("ZHUANBAN_LDAP_ENABLED", False)
+if LDAP_ENABLED:
+    from zhuanban.accounts.sso import ldap_settings
+
+    globals().update(ldap_settings(env_str))
+    AUTHENTICATION_BACKENDS += ["django_auth_ldap.backend.LDAPBackend"]
+
+# --- input and output (issue #5): request size, uploads, Content-Security-Policy, idempotency keys ---
+# One limit for any request body and any uploaded file; a larger Content-Length is a 413 before Django
+# reads the body (zhuanban.core.limits).  Uploaded files live under MEDIA_ROOT (var/media), outside the
+# web root, and are served only through permission-checked views (zhuanban.core.uploads).
+ZHUANBAN_MAX_UPLOAD_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE
+INSTALLED_APPS += ["csp", "zhuanban.files", "zhuanban.idempotency"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+                  "csp.middleware.CSPMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("csp.middleware.CSPMiddleware") + 1, "zhuanban.core.limits.BodySizeLimitMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("zhuanban.core.middleware.RequestContextMiddleware") + 1,
+                  "zhuanban.core.idempotency.IdempotencyMiddleware")
+# No inline script and no inline style anywhere: htmx's injected indicator style is off (<meta name=
+# "htmx-config"> in base.html, the rules are in app.css); ECharts and Swagger UI style their elements
+# through the CSSOM, which the policy does not restrict; templates use classes (zb-w-N) for widths.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
 }

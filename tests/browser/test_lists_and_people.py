@@ -46,7 +46,7 @@ def test_list_filters_directory_and_person_page(page, cast, shot):
     expect(page.get_by_test_id("load-warning")).to_contain_text("超过 100%")
     shot(page, "32-person-overloaded")
 
-    page.get_by_role("link", name="我的").click()
+    page.get_by_test_id("nav-me").click()
     expect(page.get_by_test_id("person-name")).to_have_text("王组长")
 
 

@@ -25,7 +25,7 @@ def test_the_task_force_page_on_a_phone(phone, cast, shot):
     expect(phone.get_by_role("link", name="组织名录")).to_be_hidden()
     toggler.click()
     expect(phone.locator("#zb-nav")).to_have_class(re.compile(r"\bshow\b"))  # the collapse has finished
-    expect(phone.get_by_role("link", name="我的")).to_be_visible()
+    expect(phone.get_by_test_id("nav-me")).to_be_visible()
     expect(phone.get_by_role("button", name="退出登录")).to_be_visible()
     shot(phone, "20-phone-list-nav-open", full_page=False)
 

@@ -32,11 +32,23 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 
 class AuditEvent(models.Model):
-    """One append-only line of the audit trail: who did what to which object, from where, before/after."""
+    """One append-only line of the audit trail: who did what to which object, from where, before/after.
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    Events form a chain: ``hash`` is a keyed hash (HMAC-SM3 or HMAC-SHA256, see ``core.crypto``) of the
+    previous event's hash and this event's fields, so changing or removing any event is detected by
+    ``zhuanban audit verify``.  On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0004).
+    """
+
+    class Outcome(models.TextChoices):
+        SUCCESS = "success", "成功"
+        FAILURE = "failure", "失败"
+
+    at = models.DateTimeField(db_index=True)
+    # No database constraint and no cascade: the trail keeps the actor's id even if the account is
+    # deleted (an UPDATE to null it would be refused by the append-only trigger and break the chain).
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=150, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -50,6 +62,9 @@ class AuditEvent(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     note = models.TextField(blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
+    prev_hash = models.CharField(max_length=100, blank=True)
+    hash = models.CharField(max_length=100, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -69,6 +84,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("audit events are append-only")
+
+
+class AuditArchive(models.Model):
+    """A range of audit events moved to a file by ``zhuanban audit archive``: the chain's anchors.
+
+    ``first_prev_hash`` is the hash the first archived event was chained to, ``last_hash`` the last
+    archived event's hash: verification of what stays in the database starts from the newest archive's
+    ``last_hash``, and each archive must start where the previous one ended.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    first_event_id = models.BigIntegerField()
+    last_event_id = models.BigIntegerField()
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+    count = models.PositiveIntegerField()
+    first_prev_hash = models.CharField(max_length=100, blank=True)
+    last_hash = models.CharField(max_length=100)
+    file_name = models.CharField(max_length=300)
+    file_sha256 = models.CharField(max_length=64)
+    created_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-last_event_id"]
+        verbose_name = "审计归档"
+        verbose_name_plural = "审计归档"
+
+    def __str__(self) -> str:
+        return f"审计归档 #{self.first_event_id}–{self.last_event_id}（{self.count} 条）"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise RuntimeError("audit archives are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise RuntimeError("audit archives are append-only")
 
 
 from .tokens import ApiToken  # noqa: E402,F401  (registers the model with the core app)

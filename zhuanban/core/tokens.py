@@ -65,6 +65,18 @@ def issue_token(user: Any, *, name: str = "", scope: str = ApiToken.Scope.WRITE,
     return raw
 
 
+def revoke_token(actor: Any, token: ApiToken) -> bool:
+    """Revoke ``token`` (its owner or a superuser); False if it was already revoked."""
+    from . import audit
+
+    if token.user_id != actor.pk and not actor.is_superuser:
+        raise DomainError("forbidden", "只能吊销自己的令牌", status=403)
+    if not ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+        return False
+    audit.record(actor, "auth.token_revoke", token, before={"revoked_at": None})
+    return True
+
+
 class BearerTokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         try:

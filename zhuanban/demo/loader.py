@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from zhuanban.accounts.services import mark_demo
 from zhuanban.core.errors import DomainError
 from zhuanban.org import services as org_services
 from zhuanban.org.models import Person, Region, Unit, User
@@ -178,6 +179,8 @@ class DemoLoader:
             self.taskforces: dict[str, TaskForce] = {}
             for tf_plan in plan.taskforces:
                 self._taskforce(tf_plan)
+            # Published password: mark them, so a production start refuses to run while any is active.
+            mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
         self.summary.totals = {
             "regions": Region.objects.count(), "units": Unit.objects.count(), "people": Person.objects.count(),
             "taskforces": TaskForce.objects.count(), "memberships": Membership.objects.count(),

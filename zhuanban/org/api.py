@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from zhuanban.core.errors import NotFound
+from zhuanban.core.masking import mask_id_card, mask_phone
 from zhuanban.core.schemas import READ_ERRORS, WRITE_ERRORS, PageParams, page, raise_if, ref, resolve
 from zhuanban.taskforces import access, queries
 from zhuanban.taskforces.schemas import MEMBERSHIP_RELATED, membership_out
@@ -25,6 +26,7 @@ from .schemas import (
     PersonIn,
     PersonOut,
     PersonPage,
+    PersonUnmaskedOut,
     UnitDetail,
     UnitFilters,
     UnitIn,
@@ -96,7 +98,7 @@ def get_person(request: HttpRequest, person_id: int):
     secondments = queries.secondments_of(request.auth, person).select_related(*MEMBERSHIP_RELATED)
     out = person_out(person)
     out.update(
-        phone=person.phone,
+        phone=mask_phone(person.phone), id_card_no=mask_id_card(person.id_card_no),
         load={"total_pct": load.total_pct, "active_count": load.active_count,
               "limit": settings.ZHUANBAN["MAX_ACTIVE_TASKFORCES"], "warnings": load.warnings},
         secondments=[membership_out(m) for m in secondments],
@@ -112,6 +114,16 @@ def create_person(request: HttpRequest, payload: PersonIn):
     raise_if(errors)
     person = services.create_person(
         request.auth, name=payload.name, home_unit=home_unit, staffing=payload.staffing, post=payload.post,
-        phone=payload.phone, is_unit_leader=payload.is_unit_leader, username=payload.username,
+        phone=payload.phone, id_card_no=payload.id_card_no, is_unit_leader=payload.is_unit_leader,
+        username=payload.username,
     )
     return Status(201, person_out(person))
+
+
+@router.get("/people/{person_id}/unmasked", response={200: PersonUnmaskedOut, **READ_ERRORS},
+            summary="查看完整个人信息（本人、所在单位负责人、系统管理员；每次查看均记入审计）")
+def get_person_unmasked(request: HttpRequest, person_id: int):
+    person = access.visible_people(request.auth).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound()
+    return services.reveal_personal_data(request.auth, person)

@@ -10,6 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from zhuanban.core.exports import safe_cell, safe_row
+
 from .importer import MAX_ROWS, PERSON_COLUMNS, PERSON_SHEET, UNIT_COLUMNS, UNIT_SHEET
 from .models import Person, Unit
 
@@ -26,8 +28,8 @@ def write_template(target: str | os.PathLike[str] | IO[bytes]) -> None:
     ):
         ws = wb.active if i == 0 else wb.create_sheet()
         ws.title = title
-        ws.append(list(columns))
-        ws.append(list(example))
+        ws.append(safe_row(columns))
+        ws.append(safe_row(example))
         for cell in ws[1]:
             cell.font, cell.fill = bold, fill
         for letter in "ABCDEFG"[: len(columns)]:
@@ -55,6 +57,6 @@ def write_template(target: str | os.PathLike[str] | IO[bytes]) -> None:
         "登录名可选，不区分大小写，不能与已有账号重复；导入的账号没有密码，需由管理员设置后方可登录。",
         "整份文件要么全部导入，要么全部不导入：任何一行有误，系统会列出工作表、行号、列名和原因。",
     ):
-        notes.append([line])
+        notes.append([safe_cell(line)])
     notes.column_dimensions["A"].width = 110
     wb.save(target)

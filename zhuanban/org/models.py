@@ -8,6 +8,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from zhuanban.core.fields import EncryptedTextField
+
 
 class CaseInsensitiveUserManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> User:
@@ -95,7 +97,10 @@ class Person(models.Model):
     home_unit = models.ForeignKey(Unit, verbose_name="所在单位", on_delete=models.PROTECT, related_name="people")
     post = models.CharField("职务", max_length=80, blank=True)
     staffing = models.CharField("编制类型", max_length=16, choices=Staffing.choices)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Personal data, encrypted at rest (core.crypto) and masked wherever shown (core.masking); the full
+    # value is an audited view (org.services.reveal_personal_data).
+    phone = EncryptedTextField("联系电话", blank=True)
+    id_card_no = EncryptedTextField("身份证号", blank=True)
     # A leader of the home unit sees where the unit's staff are seconded (domain brief: 事毕人归).
     is_unit_leader = models.BooleanField("单位负责人", default=False)
     user = models.OneToOneField(

@@ -93,7 +93,8 @@ class LoadOut(Schema):
 
 
 class PersonDetail(PersonOut):
-    phone: str
+    phone: str = Field(description="联系电话（脱敏，如 138****5678；完整信息见 /people/{id}/unmasked）")
+    id_card_no: str = Field(description="身份证号（脱敏：前 6 位与后 4 位）")
     load: LoadOut
     secondments: list[MembershipOut] = Field(description="调用者可见的全部抽调经历（含已结束），新在前")
 
@@ -103,7 +104,9 @@ class PersonIn(Input):
     home_unit: int = Field(description="所在单位 id")
     staffing: str = Field(description="编制类型", json_schema_extra={"enum": list(Person.Staffing.values)})
     post: str = ""
-    phone: str = ""
+    phone: str = Field("", max_length=30)
+    id_card_no: str = Field("", max_length=18, pattern=r"^(\d{17}[\dXx])?$",
+                            description="18 位身份证号（可选；加密存储，页面与接口脱敏显示）")
     is_unit_leader: bool = False
     username: str = Field("", description="登录名（可选；账号初始无密码，由管理员设置或签发令牌）")
 
@@ -112,3 +115,10 @@ def person_out(p: Person) -> dict[str, Any]:
     return {"id": p.pk, "name": p.name, "home_unit": ref(p.home_unit), "post": p.post, "staffing": p.staffing,
             "staffing_label": p.get_staffing_display(), "is_unit_leader": p.is_unit_leader,
             "is_external": p.is_external}
+
+
+class PersonUnmaskedOut(Schema):
+    id: int
+    name: str
+    phone: str
+    id_card_no: str

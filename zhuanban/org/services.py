@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import transaction
 
 from zhuanban.core import audit
 from zhuanban.core.errors import Conflict, Forbidden, Invalid
+from zhuanban.core.masking import mask_id_card, mask_phone
 
 from .models import Person, Region, Unit, User
+
+# GB 11643: 17 digits and a check character (digit or X).
+ID_CARD = re.compile(r"^\d{17}[\dX]$")
+
+
+def can_view_personal_data(actor: Any, person: Person) -> bool:
+    from zhuanban.taskforces.access import can_view_personal_data as rule
+
+    return rule(actor, person)
 
 
 def _require_directory_admin(actor: Any) -> None:
@@ -52,11 +63,15 @@ def create_unit(actor: Any, *, name: str, kind: str, short_name: str = "", paren
 
 @transaction.atomic
 def create_person(actor: Any, *, name: str, home_unit: Unit, staffing: str, post: str = "", phone: str = "",
-                  is_unit_leader: bool = False, username: str = "", password: str | None = None) -> Person:
+                  is_unit_leader: bool = False, username: str = "", password: str | None = None,
+                  id_card_no: str = "") -> Person:
     _require_directory_admin(actor)
     fields = {}
     if not name.strip():
         fields["name"] = "请填写姓名"
+    id_card_no = (id_card_no or "").strip().upper()
+    if id_card_no and not ID_CARD.match(id_card_no):
+        fields["id_card_no"] = "身份证号须为 18 位（末位可为 X）"
     if staffing not in Person.Staffing.values:
         fields["staffing"] = "编制类型无效"
     if fields:
@@ -72,7 +87,23 @@ def create_person(actor: Any, *, name: str, home_unit: Unit, staffing: str, post
             user.set_unusable_password()
         user.save()
     person = Person.objects.create(name=name, home_unit=home_unit, staffing=staffing, post=post, phone=phone,
-                                   is_unit_leader=is_unit_leader, user=user)
+                                   id_card_no=id_card_no, is_unit_leader=is_unit_leader, user=user)
+    # Personal data enters the trail masked: the audit trail must not become a plaintext copy of it.
     audit.record(actor, "org.person_create", person,
-                 after={"name": name, "home_unit": home_unit.pk, "staffing": staffing, "username": username})
+                 after={"name": name, "home_unit": home_unit.pk, "staffing": staffing, "username": username,
+                        "phone": mask_phone(phone), "id_card_no": mask_id_card(id_card_no)})
     return person
+
+
+def reveal_personal_data(actor: Any, person: Person) -> dict[str, Any]:
+    """The unmasked phone and ID-card number, for those allowed; every view (and refusal) is audited.
+
+    The caller has already checked that ``actor`` may see ``person`` at all (else 404).
+    """
+    if not can_view_personal_data(actor, person):
+        with transaction.atomic():
+            audit.record(actor, "org.pii_view", person, outcome="failure", note="无权查看完整个人信息")
+        raise Forbidden("只有本人、所在单位负责人或系统管理员可以查看完整个人信息")
+    with transaction.atomic():
+        audit.record(actor, "org.pii_view", person, after={"fields": ["phone", "id_card_no"]})
+    return {"id": person.pk, "name": person.name, "phone": person.phone, "id_card_no": person.id_card_no}

@@ -16,6 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from zhuanban.core import uploads
+from zhuanban.core.errors import DomainError
+
 from .import_template import write_template
 from .models import ImportJob
 from .tasks import run_import_job
@@ -42,10 +45,13 @@ class ImportForm(forms.Form):
         f: UploadedFile = self.cleaned_data["file"]
         if not (f.name or "").lower().endswith(".xlsx"):
             raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（.xls 请先另存为 .xlsx）")
-        head = f.read(4)
-        f.seek(0)
-        if head[:2] != b"PK":
-            raise forms.ValidationError("文件内容不是有效的 .xlsx 工作簿")
+        # Size and type by content (an .xlsx is a zip with [Content_Types].xml and xl/workbook.xml).
+        try:
+            uploads.validate_upload(f, allowed=("xlsx",))
+        except DomainError as exc:
+            if exc.code == "upload_type_not_allowed":
+                raise forms.ValidationError("文件内容不是有效的 .xlsx 工作簿") from None
+            raise forms.ValidationError(exc.message) from None
         return f
 
 

@@ -4,6 +4,10 @@ A user sees a task force only through a role in it, an office or leader role in 
 being the home-unit leader of one of its members, or having set it up; anything else is a 404, never a
 hint that it exists.  Managing (editing, membership, lifecycle) belongs to the task force's leaders and
 office, the office/leaders above it, its creator, and system administrators.
+
+Security labels (``core.labels``) narrow this: a 敏感 (sensitive) task force is seen only by its active
+internal members, the office/leaders above it, its creator and system administrators — not by external
+members, not by home-unit leaders who are not otherwise in it, and not through a past membership.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from zhuanban.core.errors import Forbidden, NotFound
+from zhuanban.core.labels import SecurityLabel
 from zhuanban.org.models import Person, Unit
 
 from .models import Membership, TaskForce
@@ -63,6 +68,8 @@ def visible_taskforces(user: Any) -> QuerySet[TaskForce]:
     if not getattr(user, "is_authenticated", False):
         return qs.none()
     cond = Q(created_by=user)
+    # Who may see a sensitive task force: its creator, the managers above it, its active internal members.
+    sensitive_cond = Q(created_by=user)
     person = person_of(user)
     if person is not None:
         cond |= Q(id__in=Membership.objects.filter(_role_filter(person.pk)).values("taskforce_id"))
@@ -70,11 +77,36 @@ def visible_taskforces(user: Any) -> QuerySet[TaskForce]:
         lookup = "parent"
         for _ in range(OVERSIGHT_DEPTH):
             cond |= Q(**{f"{lookup}__in": managed})
+            sensitive_cond |= Q(**{f"{lookup}__in": managed})
             lookup += "__parent"
+        if not person.is_external:
+            sensitive_cond |= Q(id__in=Membership.objects.filter(
+                person_id=person.pk, end_on__isnull=True).exclude(role=Membership.Role.EXTERNAL)
+                .values("taskforce_id"))
         if person.is_unit_leader:
             cond |= Q(
                 id__in=Membership.objects.filter(person__home_unit_id=person.home_unit_id).values("taskforce_id")
             )
+    sensitive = Q(security_label=SecurityLabel.SENSITIVE)
+    return qs.filter((~sensitive & cond) | (sensitive & sensitive_cond))
+
+
+def managed_taskforces(user: Any) -> QuerySet[TaskForce]:
+    """The task forces ``user`` manages (the set form of ``get_access(...).manage`` for running ones)."""
+    qs = TaskForce.objects.all()
+    if is_admin(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    cond = Q(created_by=user)
+    person = person_of(user)
+    if person is not None:
+        managed = _managed_ids(person.pk)
+        cond |= Q(id__in=managed)
+        lookup = "parent"
+        for _ in range(OVERSIGHT_DEPTH):
+            cond |= Q(**{f"{lookup}__in": managed})
+            lookup += "__parent"
     return qs.filter(cond)
 
 
@@ -112,7 +144,8 @@ def get_access(user: Any, tf: TaskForce) -> Access:
             break
         ancestor_ids.append(parent_id)
         parent_id = TaskForce.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
-    if ancestor_ids and _managed_ids(person.pk).filter(taskforce_id__in=ancestor_ids).exists():
+    oversight = bool(ancestor_ids) and _managed_ids(person.pk).filter(taskforce_id__in=ancestor_ids).exists()
+    if oversight:
         access.view = access.manage = True
     if (
         not access.view
@@ -121,6 +154,10 @@ def get_access(user: Any, tf: TaskForce) -> Access:
     ):
         access.view = True
     access.external_only = access.view and not access.manage and roles == {Membership.Role.EXTERNAL}
+    if tf.security_label == SecurityLabel.SENSITIVE and access.view:
+        internal_member = not person.is_external and bool(active_roles - {Membership.Role.EXTERNAL})
+        if not (tf.created_by_id == user.pk or internal_member or oversight):
+            return Access()
     return access
 
 
@@ -199,8 +236,21 @@ def visible_memberships_of(user: Any, person: Person) -> QuerySet[Membership]:
     leader and administrators; otherwise only those in task forces the user can see."""
     qs = Membership.objects.filter(person=person)
     me = person_of(user)
-    if is_admin(user) or (me is not None and (me.pk == person.pk or (
-        me.is_unit_leader and me.home_unit_id == person.home_unit_id
-    ))):
+    if is_admin(user) or (me is not None and me.pk == person.pk):
         return qs
+    if me is not None and me.is_unit_leader and me.home_unit_id == person.home_unit_id:
+        # 事毕人归: the unit leader follows their staff everywhere — except into a sensitive task force.
+        return qs.filter(~Q(taskforce__security_label=SecurityLabel.SENSITIVE)
+                         | Q(taskforce__in=visible_taskforces(user)))
     return qs.filter(taskforce__in=visible_taskforces(user))
+
+
+def can_view_personal_data(user: Any, person: Person) -> bool:
+    """Who may see a person's unmasked phone and ID-card number (each view is audited): the person
+    themselves, the leader of their home unit, and system administrators."""
+    if is_admin(user):
+        return True
+    me = person_of(user)
+    if me is None:
+        return False
+    return me.pk == person.pk or (me.is_unit_leader and me.home_unit_id == person.home_unit_id)

@@ -62,7 +62,7 @@ from .schemas import (
 router = Router(tags=["taskforces"])
 
 NOT_NULL = ("name", "core_matter", "basis", "established_on", "task_nature", "purpose", "entity_operation",
-            "decision_mode", "is_office")
+            "decision_mode", "is_office", "security_label")
 
 
 def _taskforce_refs(user: Any, data: dict[str, Any]) -> dict[str, Any]:
@@ -89,6 +89,7 @@ def detail(user: Any, tf: TaskForce, acc: access.Access) -> dict[str, Any]:
     groups = tf.groups.select_related("lead_unit", "lead_person__home_unit")
     return {
         "id": tf.pk, "name": tf.name, "core_matter": tf.core_matter, "goals": tf.goals,
+        "security_label": tf.security_label, "security_label_text": tf.get_security_label_display(),
         "region": ref(tf.region),
         "basis": tf.basis, "basis_label": tf.get_basis_display(), "basis_document_no": tf.basis_document_no,
         "basis_note": tf.basis_note, "is_oral": tf.is_oral, "established_on": tf.established_on,

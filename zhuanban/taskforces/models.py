@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from zhuanban.core.labels import label_field
 from zhuanban.core.models import VersionedModel
 from zhuanban.org.models import Person, Region, Unit
 
@@ -85,6 +86,8 @@ class TaskForce(VersionedModel):
     )
     parent_relation = models.CharField("与上级关系", max_length=10, choices=ParentRelation.choices, blank=True)
     is_office = models.BooleanField("是否为统筹办公室（一办）", default=False)
+    # 公开 / 内部 / 敏感: 敏感 narrows who may see it (access.py); exports carry it.
+    security_label = label_field()
 
     # Lifecycle
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PLANNING)

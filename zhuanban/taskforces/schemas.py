@@ -13,6 +13,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from zhuanban.core.labels import SecurityLabel
 from zhuanban.core.models import AuditEvent
 from zhuanban.core.schemas import BlockerOut, Filters, Input, Ref, ref
 
@@ -72,6 +73,9 @@ class TaskForceFilters(Filters):
         return {k: str(v) for k, v in data.items()}
 
 
+LABEL_HELP = "安全标签：public 公开 / internal 内部 / sensitive 敏感（敏感专班仅在岗的内部成员、上级统筹者和系统管理员可见）"
+
+
 class TaskForceRow(Schema):
     id: int
     name: str
@@ -88,6 +92,8 @@ class TaskForceRow(Schema):
     lead_unit: Ref | None
     region: Ref | None
     active_members: int
+    security_label: str = Field(description=LABEL_HELP)
+    security_label_text: str
     version: int
 
 
@@ -108,6 +114,7 @@ def taskforce_row(tf: TaskForce, t: typology.Typology) -> dict[str, Any]:
         "liu_type": {"code": t.liu.code, "label": t.liu.label, "formality_warning": t.liu.formality_warning},
         "lead_unit": ref(tf.lead_unit), "region": ref(tf.region),
         "active_members": getattr(tf, "active_members", 0), "version": tf.version,
+        "security_label": tf.security_label, "security_label_text": tf.get_security_label_display(),
     }
 
 
@@ -136,6 +143,8 @@ class TaskForceIn(Input):
     parent: int | None = Field(None, description="上级专班 id")
     parent_relation: str = Field("", json_schema_extra={"enum": ["", *TaskForce.ParentRelation.values]})
     is_office: bool = Field(False, description="是否为统筹办公室（一办N专班）")
+    security_label: str = Field(SecurityLabel.INTERNAL, description=LABEL_HELP,
+                                json_schema_extra={"enum": list(SecurityLabel.values)})
 
 
 class TaskForcePatch(Input):
@@ -163,6 +172,8 @@ class TaskForcePatch(Input):
     parent: int | None = None
     parent_relation: str | None = None
     is_office: bool | None = None
+    security_label: str | None = Field(None, description=LABEL_HELP,
+                                       json_schema_extra={"enum": list(SecurityLabel.values)})
 
 
 class TemplateOut(Schema):
@@ -344,6 +355,8 @@ class AccessOut(Schema):
 class TaskForceDetail(Schema):
     id: int
     name: str
+    security_label: str = Field(description=LABEL_HELP)
+    security_label_text: str
     core_matter: str
     goals: str
     region: Ref | None

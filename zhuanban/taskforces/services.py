@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from zhuanban.core import audit
 from zhuanban.core.concurrency import save_versioned
 from zhuanban.core.errors import Conflict, Forbidden, Invalid
+from zhuanban.core.labels import SecurityLabel
+from zhuanban.core.text import sanitize_rich_text
 from zhuanban.org.models import Person, Unit
 
 from . import lifecycle, openitems
@@ -54,8 +56,15 @@ EDITABLE_FIELDS = [
     "parent",
     "parent_relation",
     "is_office",
+    "security_label",
 ]
 AUDIT_FIELDS = EDITABLE_FIELDS + ["status"]
+# Markdown fields: sanitised with nh3 on the way in, rendered with |markdown (zhuanban.core.text).
+RICH_TEXT_FIELDS = ("core_matter", "goals", "dissolution_conditions", "summary", "lessons")
+
+
+def _sanitize_rich(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: sanitize_rich_text(v) if k in RICH_TEXT_FIELDS and v is not None else v for k, v in data.items()}
 
 
 def _validate_positioning(tf: TaskForce) -> None:
@@ -85,6 +94,8 @@ def _validate_positioning(tf: TaskForce) -> None:
         fields["lead_unit"] = "牵头部门决策模式须指定牵头部门"
     elif tf.decision_mode not in TaskForce.DecisionMode.values:
         fields["decision_mode"] = "请选择决策模式"
+    if tf.security_label not in SecurityLabel.values:
+        fields["security_label"] = "安全标签须为公开、内部或敏感"
     if tf.parent_id is not None:
         if tf.pk is not None and _is_descendant_or_self(tf.parent_id, tf.pk):
             fields["parent"] = "上级专班不能是本专班或其下级专班"
@@ -129,6 +140,7 @@ def create_taskforce(actor: Any, **data: Any) -> TaskForce:
     unknown = set(data) - set(EDITABLE_FIELDS)
     if unknown:
         raise Invalid("unknown_fields", f"未知字段：{', '.join(sorted(unknown))}")
+    data = _sanitize_rich(data)
     tf = TaskForce(created_by=actor if getattr(actor, "pk", None) else None)
     for name, value in data.items():
         setattr(tf, name, value)
@@ -152,6 +164,7 @@ def update_taskforce(actor: Any, tf: TaskForce, *, version: int, **changes: Any)
         raise Invalid("unknown_fields", f"未知字段：{', '.join(sorted(unknown))}")
     if tf.status in (TaskForce.Status.DISSOLVED, TaskForce.Status.MERGED):
         raise Conflict("taskforce_closed", "专班已解散或并入，不能再修改；如需继续工作请先重启")
+    changes = _sanitize_rich(changes)
     before = audit.snapshot(tf, changes.keys())
     for name, value in changes.items():
         setattr(tf, name, "" if value is None and name not in ("region", "lead_unit", "parent", "planned_end")
@@ -456,8 +469,8 @@ def dissolve(actor: Any, tf: TaskForce, *, summary: str = "", lessons: str = "",
     require_manage(actor, tf)
     _lock(tf)
     lifecycle.check_transition(tf, "dissolve")
-    summary = summary or tf.summary
-    lessons = lessons or tf.lessons
+    summary = sanitize_rich_text(summary or tf.summary)
+    lessons = sanitize_rich_text(lessons or tf.lessons)
     blockers = dissolution_blockers(tf, summary=summary, lessons=lessons)
     if blockers:
         raise Conflict(

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from zhuanban.core.errors import DomainError
+from zhuanban.core.labels import SecurityLabel
 from zhuanban.org.models import Person, Region, Unit
 from zhuanban.taskforces import access
 from zhuanban.taskforces.models import DemandItem, Membership, MemberUnit, TaskForce, ThemeGroup
@@ -96,6 +97,7 @@ def people_queryset(user: Any) -> QuerySet[Person]:
 POSITIONING_FIELDS = ["name", "core_matter", "goals", "basis", "basis_document_no", "basis_note",
                       "established_on", "planned_end", "dissolution_conditions", "region"]
 TYPOLOGY_FIELDS = ["task_nature", "purpose", "entity_operation", "boundary_override", "boundary_override_reason"]
+LABEL_FIELDS = ["security_label"]  # the edit form only; a new task force starts 内部
 STRUCTURE_FIELDS = ["decision_mode", "leading_body", "lead_unit", "parent", "parent_relation", "is_office"]
 
 ENTITY_CHOICES = [("1", _("是：设有工作组或集中办公（实体化运作）")), ("0", _("否：无实体化运作"))]
@@ -179,11 +181,13 @@ class TaskForceEditForm(PositioningForm, TypologyForm, StructureForm):
     """The edit form: everything a manager may change, with the version it was based on."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
+    security_label = forms.ChoiceField(label=_("安全标签"), choices=SecurityLabel.choices,
+                                       help_text=_("敏感：仅在岗的内部成员、上级统筹者和系统管理员可见"))
 
     @classmethod
     def initial_for(cls, tf: TaskForce) -> dict[str, Any]:
         data: dict[str, Any] = {name: getattr(tf, name) for name in POSITIONING_FIELDS + TYPOLOGY_FIELDS
-                                + STRUCTURE_FIELDS}
+                                + STRUCTURE_FIELDS + LABEL_FIELDS}
         data["entity_operation"] = "1" if tf.entity_operation else "0"
         data["version"] = tf.version
         return data
@@ -191,7 +195,7 @@ class TaskForceEditForm(PositioningForm, TypologyForm, StructureForm):
     def changes(self, tf: TaskForce) -> dict[str, Any]:
         """Only what differs from the row, so the audit trail records real changes."""
         out = {}
-        for name in POSITIONING_FIELDS + TYPOLOGY_FIELDS + STRUCTURE_FIELDS:
+        for name in POSITIONING_FIELDS + TYPOLOGY_FIELDS + STRUCTURE_FIELDS + LABEL_FIELDS:
             new = self.cleaned_data.get(name)
             old = getattr(tf, name)
             if isinstance(new, str) and old is None:

@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
@@ -7,9 +6,7 @@ from .views import directory, lifecycle, membership, taskforces, wizard
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-         name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # login/, logout/ and the account pages: zhuanban.accounts.urls
     # task forces
     path("tf/", taskforces.taskforce_list, name="taskforce_list"),
     path("tf/typology-preview/", taskforces.typology_preview, name="typology_preview"),

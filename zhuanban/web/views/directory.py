@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from zhuanban.core.errors import DomainError
+from zhuanban.core.masking import mask_id_card, mask_phone
+from zhuanban.org import services as org_services
 from zhuanban.org.models import Person, Region, Unit
 from zhuanban.taskforces import access, queries
 from zhuanban.taskforces.models import MembershipChange, MemberUnit
@@ -125,8 +129,18 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-decided_on", "-id")
     )
     me = access.person_of(request.user)
+    # Personal data is masked; "查看完整信息" (?full=1) shows it to those allowed, and is audited.
+    full = None
+    if request.GET.get("full") == "1":
+        try:
+            full = org_services.reveal_personal_data(request.user, person)
+        except DomainError as exc:
+            raise PermissionDenied(exc.message) from None
     ctx: dict[str, Any] = {
         "person": person,
+        "pii": full or {"phone": mask_phone(person.phone), "id_card_no": mask_id_card(person.id_card_no)},
+        "pii_full": full is not None,
+        "can_unmask": access.can_view_personal_data(request.user, person),
         "is_me": me is not None and me.pk == person.pk,
         "current": [m for m in secondments if m.end_on is None],
         "past": [m for m in secondments if m.end_on is not None],
