@@ -149,6 +149,7 @@ WEB: dict[str, tuple[str, str]] = {  # name → (policy, method)
     "set_language": ("public", "POST"), "logout": ("public", "POST"),
     "home": ("any_user", "GET"), "taskforce_list": ("any_user", "GET"), "typology_preview": ("any_user", "GET"),
     "me": ("any_user", "GET"),
+    "help": ("any_user", "GET"),
     "directory_units": ("any_user", "GET"), "unit_detail": ("any_user", "GET"),
     "directory_people": ("any_user", "GET"), "person_detail": ("internal_directory", "GET"),
     "tf_new": ("tf_create_web", "GET"), "tf_new_step": ("tf_create_web", "GET"),

@@ -3,10 +3,14 @@ wizard, the org directory and person pages."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+
+# The user help lives in docs/ (docs move with the code) and is shown in the app as well.
+HELP_FILE = settings.BASE_DIR / "docs" / "help.zh.md"
 
 
 @login_required
@@ -21,3 +25,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"status": "ok", "database": "ok"})
     except Exception as exc:  # pragma: no cover - reported, not raised
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
+
+
+@login_required
+def help_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/help.html", {"body": HELP_FILE.read_text(encoding="utf-8")})
