@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,7 +38,16 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 def admin_token(cast, settings, tmp_path):
     settings.ALLOWED_HOSTS = ["*"]
     settings.MEDIA_ROOT = tmp_path / "media"
-    return issue_token(cast.admin)
+    # Called in-process, the WSGI handler would close "old" connections at each request's start and end —
+    # on PostgreSQL that is the test's own connection, inside its transaction.  Django's test client
+    # switches this off the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield issue_token(cast.admin)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.filterwarnings("ignore")
