@@ -122,3 +122,11 @@ def test_a_member_unit_with_an_active_liaison_cannot_leave(cast):
     assert mu.left_on is not None
     again = services.add_member_unit(cast.admin, cast.tf, unit=cast.units.gov, role=MemberUnit.Role.LEAD)
     assert again.pk != mu.pk
+
+
+def test_the_database_refuses_a_second_active_post_for_one_person(cast):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(taskforce=cast.tf, person=cast.people.bob, role="chief_expert",
+                                  dispatching_unit=cast.units.zjw, start_on=dt.date(2026, 2, 1))

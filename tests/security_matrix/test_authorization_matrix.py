@@ -51,6 +51,8 @@ POLICIES: dict[str, dict[str, str]] = {
     # the directory of people: internal users; external members see only themselves and their contacts
     "internal_directory": policy(SIGNED_IN - {"erin"}, hidden={"erin"}),
     "tf_read": policy(TF_VIEWERS, hidden=NOT_IN_TF),
+    # an 内部 attachment: every internal viewer of the task force; external members get only 公开 ones
+    "attachment_read": policy(TF_VIEWERS - {"erin"}, hidden=NOT_IN_TF | {"erin"}),
     # tabs an external member does not get (web: 404, the page does not exist for them; API: 403)
     "tf_read_full_web": policy(TF_VIEWERS - {"erin"}, hidden=NOT_IN_TF | {"erin"}),
     "tf_read_full_api": policy(TF_VIEWERS - {"erin"}, forbidden={"erin"}, hidden=NOT_IN_TF),
@@ -94,7 +96,7 @@ API: dict[str, str] = {
     "GET /api/v1/people/{person_id}/unmasked": "person_unmasked",
     "GET /api/v1/taskforces/{tf_id}/attachments": "tf_read",
     "POST /api/v1/taskforces/{tf_id}/attachments": "tf_manage",
-    "GET /api/v1/attachments/{attachment_id}/download": "tf_read",
+    "GET /api/v1/attachments/{attachment_id}/download": "attachment_read",
     "GET /api/v1/taskforces": "any_user",
     "POST /api/v1/taskforces": "tf_create",
     "GET /api/v1/taskforces/{tf_id}": "tf_read",
@@ -154,7 +156,7 @@ WEB: dict[str, tuple[str, str]] = {  # name → (policy, method)
     "directory_people": ("any_user", "GET"), "person_detail": ("internal_directory", "GET"),
     "tf_new": ("tf_create_web", "GET"), "tf_new_step": ("tf_create_web", "GET"),
     "tf_new_cancel": ("any_user", "POST"),  # drops the caller's own draft from their session
-    "tf_detail": ("tf_read", "GET"), "tf_members": ("tf_read", "GET"), "file_download": ("tf_read", "GET"),
+    "tf_detail": ("tf_read", "GET"), "tf_members": ("tf_read", "GET"), "file_download": ("attachment_read", "GET"),
     "tf_type": ("tf_read_full_web", "GET"), "tf_structure": ("tf_read_full_web", "GET"),
     "tf_history": ("tf_read_full_web", "GET"),
     **{name: ("tf_manage", "GET") for name in (

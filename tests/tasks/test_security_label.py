@@ -37,3 +37,13 @@ def test_an_unknown_label_is_refused(cast, mk):
     with pytest.raises(Invalid) as err:
         mk("x", security_label="top-secret")
     assert "security_label" in err.value.fields
+
+
+def test_the_history_does_not_name_a_sensitive_task_to_those_who_may_not_see_it(cast, secret, mk):
+    from zhuanban.taskforces import queries
+
+    mk("公开讨论的任务")
+    for_bob = [e.object_repr for e in queries.history(cast.tf, cast.bob)]
+    for_olivia = [e.object_repr for e in queries.history(cast.tf, cast.olivia)]
+    assert "公开讨论的任务" in for_bob and "涉密征求意见稿" not in for_bob
+    assert "涉密征求意见稿" in for_olivia

@@ -77,4 +77,16 @@ def test_export_neutralises_formulas(cast, as_user):
     services.create_task(cast.olivia, cast.tf, title="=HYPERLINK(\"x\")")
     r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/export.xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
-    assert ws.cell(row=2, column=2).value.startswith("'=")
+    assert ws.cell(row=1, column=1).value.startswith("【内部】")  # the label travels with the data
+    assert ws.cell(row=3, column=2).value.startswith("'=")
+
+
+def test_export_survives_a_name_excel_refuses_as_a_sheet_title_and_is_audited(cast, as_user):
+    from zhuanban.core.models import AuditEvent
+    from zhuanban.taskforces import services as tf_services
+
+    tf = tf_services.update_taskforce(cast.admin, cast.tf, version=cast.tf.version, name="物业/条例[2026]: 专班?")
+    r = as_user(cast.alice).get(f"/tf/{tf.pk}/tasks/export.xlsx")
+    assert r.status_code == 200
+    assert load_workbook(io.BytesIO(r.content)).active.title.startswith("物业_条例_2026__")
+    assert AuditEvent.objects.filter(action="task.export", actor=cast.alice).exists()

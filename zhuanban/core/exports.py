@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import decimal
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -52,7 +53,8 @@ def xlsx_bytes(rows: Iterable[Sequence[Any]], *, title: str = "Sheet1") -> bytes
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=title[:31])
+    # Excel refuses these characters in sheet names (and names over 31 characters).
+    ws = wb.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "Sheet1")
     for row in rows:
         ws.append(safe_row(row))
     out = io.BytesIO()

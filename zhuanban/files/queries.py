@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from zhuanban.core.errors import NotFound
 from zhuanban.core.labels import SecurityLabel
 from zhuanban.taskforces import access
+from zhuanban.taskforces import queries as tf_queries
 from zhuanban.taskforces.models import TaskForce
 
 from .models import Attachment
@@ -19,7 +20,21 @@ def attachments_of(user: Any, tf: TaskForce, acc: access.Access) -> QuerySet[Att
     qs = Attachment.objects.filter(taskforce=tf).select_related("uploaded_by")
     if acc.manage:
         return qs
-    return qs.filter(~Q(security_label=SecurityLabel.SENSITIVE) | Q(uploaded_by_id=getattr(user, "pk", None)))
+    own = Q(uploaded_by_id=getattr(user, "pk", None))
+    if acc.external_only:
+        # External members see what is published to them (公开) and their own uploads.
+        return qs.filter(Q(security_label=SecurityLabel.PUBLIC) | own)
+    return qs.filter(~Q(security_label=SecurityLabel.SENSITIVE) | own)
+
+
+def _hidden_attachments(tf: TaskForce, user: Any) -> dict[str, list[int]]:
+    acc = access.get_access(user, tf)
+    visible = attachments_of(user, tf, acc).values("pk")
+    return {"files.attachment": list(Attachment.objects.filter(taskforce=tf).exclude(pk__in=visible)
+                                     .values_list("pk", flat=True))}
+
+
+tf_queries.HIDDEN_IN_HISTORY.append(_hidden_attachments)
 
 
 def get_visible_attachment(user: Any, attachment_id: Any) -> Attachment:

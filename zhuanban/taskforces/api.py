@@ -232,7 +232,7 @@ def history(request: HttpRequest, tf_id: int, limit: int = Query(100, ge=1, le=5
     tf, acc = access.get_visible_taskforce(request.auth, tf_id)
     if acc.external_only:
         raise Forbidden("外部成员只能查看分配给自己的内容")
-    return [event_out(e) for e in queries.history(tf, limit)]
+    return [event_out(e) for e in queries.history(tf, request.auth, limit)]
 
 
 @router.get("/taskforces/{tf_id}/member-units", response={200: list[MemberUnitOut], **READ_ERRORS},

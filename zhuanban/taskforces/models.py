@@ -269,6 +269,10 @@ class Membership(models.Model):
                 name="one_active_liaison_per_member_unit",
             ),
             models.CheckConstraint(condition=Q(workload_pct__lte=100), name="workload_pct_max_100"),
+            models.UniqueConstraint(
+                fields=["taskforce", "person"], condition=Q(end_on__isnull=True),
+                name="one_active_membership_per_person",
+            ),
         ]
         indexes = [models.Index(fields=["person", "end_on"]), models.Index(fields=["taskforce", "end_on"])]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,11 +124,21 @@ def member_units_of(tf: TaskForce) -> QuerySet[MemberUnit]:
     )
 
 
-def history(tf: TaskForce, limit: int = 200) -> QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(taskforce_id=tf.pk).order_by("-at", "-id")[:limit]
+# Apps whose objects can be hidden inside a visible task force (敏感 tasks, attachments) register here a
+# function (tf, user) -> {object_type: ids the user may not see}, so the history never names them.
+HIDDEN_IN_HISTORY: list[Callable[[TaskForce, Any], dict[str, list[int]]]] = []
 
 
-def org_chart(tf: TaskForce) -> dict[str, Any]:
+def history(tf: TaskForce, user: Any, limit: int = 200) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.filter(taskforce_id=tf.pk)
+    for hidden in HIDDEN_IN_HISTORY:
+        for object_type, ids in hidden(tf, user).items():
+            if ids:
+                qs = qs.exclude(object_type=object_type, object_id__in=[str(i) for i in ids])
+    return qs.order_by("-at", "-id")[:limit]
+
+
+def org_chart(tf: TaskForce, user: Any) -> dict[str, Any]:
     """The task force's structure as a tree for ECharts: decision layer → groups → members, plus units."""
     members = list(members_of(tf))
     leaders = [m for m in members if m.is_leader]
@@ -157,7 +168,7 @@ def org_chart(tf: TaskForce) -> dict[str, Any]:
              for mu in member_units_of(tf)]
     if units:
         children.append({"name": "成员单位", "children": units})
-    sub = [{"name": f"{c.name}（{c.get_parent_relation_display()}）"} for c in tf.children.all()]
+    sub = [{"name": f"{c.name}（{c.get_parent_relation_display()}）"} for c in visible_taskforces(user).filter(parent=tf)]
     if sub:
         children.append({"name": "下级专班", "children": sub})
     return {"name": root_name, "children": children}

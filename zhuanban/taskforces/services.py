@@ -187,6 +187,7 @@ def add_target(actor: Any, tf: TaskForce, *, description: str, metric: str = "",
                target_value: Decimal | None = None, unit_of_measure: str = "",
                due_on: dt.date | None = None) -> Target:
     require_manage(actor, tf)
+    _require_open(tf)
     if not description.strip():
         raise Invalid("invalid_target", "请填写目标内容", {"description": "请填写目标内容"})
     if due_on and due_on < tf.established_on:
@@ -201,6 +202,7 @@ def add_target(actor: Any, tf: TaskForce, *, description: str, metric: str = "",
 def add_demand(actor: Any, tf: TaskForce, *, title: str, source: str = "",
                owner: Person | None = None) -> DemandItem:
     require_manage(actor, tf)
+    _require_open(tf)
     if not title.strip():
         raise Invalid("invalid_demand", "请填写需求事项", {"title": "请填写需求事项"})
     item = DemandItem.objects.create(taskforce=tf, title=title, source=source, owner=owner)
@@ -211,6 +213,7 @@ def add_demand(actor: Any, tf: TaskForce, *, title: str, source: str = "",
 @transaction.atomic
 def set_demand_status(actor: Any, item: DemandItem, *, status: str, handed_over_to: str = "") -> DemandItem:
     require_manage(actor, item.taskforce)
+    _require_open(item.taskforce)
     if status not in DemandItem.Status.values:
         raise Invalid("invalid_status", "需求事项状态无效", {"status": "状态无效"})
     if status == DemandItem.Status.HANDED_OVER and not handed_over_to.strip():
@@ -227,6 +230,7 @@ def set_demand_status(actor: Any, item: DemandItem, *, status: str, handed_over_
 def add_group(actor: Any, tf: TaskForce, *, name: str, lead_unit: Unit | None = None,
               lead_person: Person | None = None) -> ThemeGroup:
     require_manage(actor, tf)
+    _require_open(tf)
     if not name.strip():
         raise Invalid("invalid_group", "请填写专题组名称", {"name": "请填写专题组名称"})
     if tf.groups.filter(name=name).exists():
@@ -318,7 +322,9 @@ def join(actor: Any, tf: TaskForce, *, person: Person, role: str, dispatching_un
                 start_on=start_on,
             )
     except IntegrityError:
-        # Two concurrent appointments of a liaison for the same unit: the database constraint decides.
+        # A concurrent join (a double click, or two offices at once): the database constraints decide.
+        if tf.memberships.filter(person=person, end_on__isnull=True).exists():
+            raise Conflict("already_member", f"{person}已在本专班任职", {"person": "已在本专班"}) from None
         raise Conflict("liaison_exists", "该成员单位已有在岗联络员", {"member_unit": "已有在岗联络员"}) from None
     MembershipChange.objects.create(taskforce=tf, kind=MembershipChange.Kind.JOIN, membership=m,
                                     decided_by=decided_by or _actor_label(actor), decided_on=start_on,

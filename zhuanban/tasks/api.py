@@ -211,11 +211,14 @@ def progress(request: HttpRequest, task_id: int, payload: ProgressIn):
     task, _ = access.get_visible_task(request.auth, task_id)
     attachment = None
     if payload.attachment is not None:
-        from zhuanban.files.models import Attachment
+        from zhuanban.files import queries as file_queries
+        from zhuanban.taskforces import access as tf_access
 
         errors: dict[str, str] = {}
-        attachment = resolve(Attachment.objects.filter(taskforce_id=task.taskforce_id), payload.attachment,
-                             "attachment", errors)
+        # Only a file the reporter may see can be attached (a 敏感 file stays out of reach).
+        attachment = resolve(file_queries.attachments_of(request.auth, task.taskforce,
+                                                          tf_access.get_access(request.auth, task.taskforce)),
+                             payload.attachment, "attachment", errors)
         raise_if(errors)
     services.report_progress(request.auth, task, progress=payload.progress, note=payload.note,
                              attachment=attachment, version=payload.version)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from zhuanban.core.exports import xlsx_bytes
+from zhuanban.core.labels import export_banner
 from zhuanban.taskforces.models import TaskForce
 
 from .models import Task
@@ -16,7 +17,11 @@ HEADER = ("序号", "任务", "牵头单位", "配合单位", "责任人", "派�
 def export_tree(tree: list[Task], tf: TaskForce) -> bytes:
     numbers: dict[int, str] = {}
     counters: dict[int | None, int] = {}
-    rows: list[list[object]] = [list(HEADER)]
+    # The label travels with the data once it leaves the system (the strictest of the task force's and
+    # any exported task's label).
+    labels = {tf.security_label, *(t.security_label for t in tree)}
+    label = next((lab for lab in ("sensitive", "internal", "public") if lab in labels), tf.security_label)
+    rows: list[list[object]] = [[export_banner(label, title=f"{tf.name} 任务清单")], list(HEADER)]
     for t in tree:
         parent = t.parent_id if t.parent_id in numbers else None
         counters[parent] = counters.get(parent, 0) + 1

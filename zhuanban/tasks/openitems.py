@@ -3,7 +3,10 @@ handover (those whose responsible person is the predecessor) and move with the t
 
 from __future__ import annotations
 
+from typing import Any
+
 from zhuanban.taskforces import openitems
+from zhuanban.taskforces import queries as tf_queries
 from zhuanban.taskforces.models import TaskForce
 
 from .models import Task
@@ -29,3 +32,17 @@ def _move(source: TaskForce, target: TaskForce) -> int:
 
 
 openitems.register(openitems.Provider("task", _open, _reassign, _move))
+
+
+def _hidden_tasks(tf: TaskForce, user: Any) -> dict[str, list[int]]:
+    """The 敏感 tasks of ``tf`` that ``user`` may not see: their history events are not shown."""
+    from zhuanban.core.labels import SecurityLabel
+
+    from .access import visible_tasks
+
+    hidden = (Task.objects.filter(taskforce=tf, security_label=SecurityLabel.SENSITIVE)
+              .exclude(pk__in=visible_tasks(user).values("pk")).values_list("pk", flat=True))
+    return {"tasks.task": list(hidden)}
+
+
+tf_queries.HIDDEN_IN_HISTORY.append(_hidden_tasks)

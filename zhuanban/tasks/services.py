@@ -497,3 +497,9 @@ def reassign(actor: Any, task: Task, *, responsible: Person | None = None, lead_
     if lead_unit is not None:
         task.lead_unit, fields = lead_unit, [*fields, "lead_unit_id"]
     return _save_state(actor, task, "reassign", version, fields, before, note=reason)
+
+
+@transaction.atomic
+def record_export(actor: Any, tf: TaskForce, count: int) -> None:
+    """Every export of a task list leaves an audit event (who took how many tasks out, from where)."""
+    audit.record(actor, "task.export", tf, after={"tasks": count, "label": tf.security_label}, taskforce_id=tf.pk)

@@ -261,7 +261,9 @@ def task_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_export(request: HttpRequest, pk: int) -> HttpResponse:
     tf, _ = load_taskforce(request, pk)
-    body = exporter.export_tree(queries.tree_of(tf, request.user), tf)
+    tree = queries.tree_of(tf, request.user)
+    body = exporter.export_tree(tree, tf)
+    services.record_export(request.user, tf, len(tree))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"tasks-{tf.pk}.xlsx\""
     return response

@@ -161,6 +161,12 @@ class StructureForm(BootstrapForm):
         parents = access.visible_taskforces(user).exclude(status__in=access.CLOSED).order_by("name")
         if exclude is not None:
             parents = parents.exclude(pk=exclude.pk)
+            if exclude.parent_id and not parents.filter(pk=exclude.parent_id).exists():
+                # The current parent is closed or outside the editor's view: it is kept as it is and
+                # not offered (an absent choice would otherwise post "" and silently unlink it).
+                del self.fields["parent"]
+                del self.fields["parent_relation"]
+                return
         self.fields["parent"].queryset = parents
 
 
@@ -196,6 +202,8 @@ class TaskForceEditForm(PositioningForm, TypologyForm, StructureForm):
         """Only what differs from the row, so the audit trail records real changes."""
         out = {}
         for name in POSITIONING_FIELDS + TYPOLOGY_FIELDS + STRUCTURE_FIELDS + LABEL_FIELDS:
+            if name not in self.fields:
+                continue
             new = self.cleaned_data.get(name)
             old = getattr(tf, name)
             if isinstance(new, str) and old is None:

@@ -38,6 +38,13 @@ def load_taskforce(request: HttpRequest, pk: Any, *, manage: bool = False,
         raise Http404
     if manage and not acc.manage:
         raise PermissionDenied(MANAGE_DENIED)
+    # The header and overview name the parent and the task force it merged into only if the user may see
+    # them (a child's member must not learn the name of a 敏感 parent).
+    linked = {pk for pk in (tf.parent_id, tf.merged_into_id) if pk}
+    seen = set(access.visible_taskforces(request.user).filter(pk__in=linked).values_list("pk", flat=True)) \
+        if linked else set()
+    tf.visible_parent = tf.parent if tf.parent_id in seen else None
+    tf.visible_merged_into = tf.merged_into if tf.merged_into_id in seen else None
     return tf, acc
 
 

@@ -81,7 +81,10 @@ def taskforce_list(request: HttpRequest) -> HttpResponse:
 def taskforce_detail(request: HttpRequest, pk: int) -> HttpResponse:
     tf, acc = load_taskforce(request, pk)
     ctx = tf_context(tf, acc, "")
-    demands = list(tf.demands.select_related("owner"))
+    demands = tf.demands.select_related("owner")
+    if acc.external_only:  # external members see only the items assigned to them (as in the API)
+        demands = demands.filter(owner=access.person_of(request.user))
+    demands = list(demands)
     children = access.visible_taskforces(request.user).filter(parent=tf).order_by("name")
     ctx.update({
         "targets": tf.targets.all(),
@@ -108,7 +111,7 @@ def taskforce_structure(request: HttpRequest, pk: int) -> HttpResponse:
     tf, acc = load_taskforce(request, pk, full_view=True)
     ctx = tf_context(tf, acc, "structure")
     ctx.update({
-        "chart": queries.org_chart(tf),
+        "chart": queries.org_chart(tf, request.user),
         "groups": tf.groups.select_related("lead_unit", "lead_person").annotate(
             active=Count("members", filter=Q(members__end_on__isnull=True))
         ),
@@ -155,7 +158,7 @@ def taskforce_history(request: HttpRequest, pk: int) -> HttpResponse:
     tf, acc = load_taskforce(request, pk, full_view=True)
     ctx = tf_context(tf, acc, "history")
     events = []
-    for ev in queries.history(tf):
+    for ev in queries.history(tf, request.user):
         changes = []
         if ev.action == "taskforce.update" and ev.before and ev.after:
             changes = [(_field_label(k), ev.before.get(k), ev.after.get(k)) for k in ev.after]

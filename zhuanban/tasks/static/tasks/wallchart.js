@@ -30,10 +30,16 @@
     status.className = "small " + (cls || "");
   }
   var gantt;
+  // frappe-gantt puts the bar label in with innerHTML: hand it escaped text, never markup from a title.
+  function escapeHtml(text) {
+    var scratch = document.createElement("div");
+    scratch.textContent = text == null ? "" : String(text);
+    return scratch.innerHTML;
+  }
   function render() {
     holder.innerHTML = "";
     gantt = new Gantt(holder, data.tasks.map(function (t) {
-      return { id: t.id, name: t.name, start: t.start, end: t.end, progress: t.progress,
+      return { id: t.id, name: escapeHtml(t.name), start: t.start, end: t.end, progress: t.progress,
                dependencies: t.dependencies, custom_class: t.custom_class };
     }), {
       view_mode: "Week",
