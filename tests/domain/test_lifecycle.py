@@ -144,3 +144,21 @@ def test_an_active_task_force_past_its_planned_end_is_flagged(cast):
     services.dissolve(cast.admin, cast.tf, **_close_out(cast))
     cast.tf.refresh_from_db()
     assert not cast.tf.is_past_planned_end
+
+
+def test_a_dissolution_dated_before_a_secondment_began_is_refused(cast):
+    services.activate(cast.admin, cast.tf)
+    with pytest.raises(Invalid) as err:
+        services.dissolve(cast.admin, cast.tf, on=dt.date(2026, 1, 1), **_close_out(cast))
+    assert "on" in err.value.fields
+    with pytest.raises(Invalid):
+        services.dissolve(cast.admin, cast.tf, on=dt.date(2099, 1, 1), **_close_out(cast))
+    cast.tf.refresh_from_db()
+    assert cast.tf.status == S.ACTIVE and cast.tf.memberships.filter(end_on__isnull=True).count() == 5
+
+
+def test_a_restart_cannot_be_dated_before_the_dissolution(cast):
+    services.activate(cast.admin, cast.tf)
+    services.dissolve(cast.admin, cast.tf, on=dt.date(2026, 6, 30), **_close_out(cast))
+    with pytest.raises(Invalid):
+        services.restart(cast.admin, cast.tf, reason="再启动", on=dt.date(2026, 6, 1))

@@ -468,6 +468,19 @@ def dissolution_blockers(tf: TaskForce, *, summary: str | None = None, lessons: 
     return blockers
 
 
+def _check_closing_date(tf: TaskForce, on: dt.date) -> None:
+    """A dissolution or merge date must not precede the task force or any secondment it ends."""
+    from django.db.models import Max
+
+    latest = tf.memberships.filter(end_on__isnull=True).aggregate(m=Max("start_on"))["m"]
+    floor = max(d for d in (tf.established_on, latest) if d is not None)
+    if on < floor:
+        raise Invalid("invalid_date", f"日期不能早于{floor:%Y-%m-%d}（专班设立或在岗成员加入的最晚日期）",
+                      {"on": f"不能早于{floor:%Y-%m-%d}"})
+    if on > today():
+        raise Invalid("invalid_date", "日期不能晚于今天", {"on": "不能晚于今天"})
+
+
 @transaction.atomic
 def dissolve(actor: Any, tf: TaskForce, *, summary: str = "", lessons: str = "",
              on: dt.date | None = None) -> TaskForce:
@@ -485,6 +498,7 @@ def dissolve(actor: Any, tf: TaskForce, *, summary: str = "", lessons: str = "",
             extra={"blockers": blockers},
         )
     on = on or today()
+    _check_closing_date(tf, on)
     ended = tf.memberships.filter(end_on__isnull=True).update(end_on=on, end_reason="专班解散，人员回归原单位")
     tf.member_units.filter(left_on__isnull=True).update(left_on=on)
     tf.periods.filter(ended_on__isnull=True).update(ended_on=on)
@@ -503,6 +517,8 @@ def restart(actor: Any, tf: TaskForce, *, reason: str, on: dt.date | None = None
         raise Invalid("reason_required", "重启须说明理由", {"reason": "请填写重启理由"})
     lifecycle.check_transition(tf, "restart")
     on = on or today()
+    if (tf.dissolved_on and on < tf.dissolved_on) or on > today():
+        raise Invalid("invalid_date", "重启日期须在解散日期之后且不晚于今天", {"on": "日期无效"})
     Period.objects.create(taskforce=tf, number=tf.periods.count() + 1, started_on=on, reason=reason)
     tf.dissolved_on = None
     _transition(actor, tf, "restart", note=reason, fields=["dissolved_on"])
@@ -522,6 +538,7 @@ def merge(actor: Any, tf: TaskForce, *, into: TaskForce, reason: str = "",
     if into.status not in (TaskForce.Status.PLANNING, TaskForce.Status.ACTIVE, TaskForce.Status.SUSPENDED):
         raise Conflict("merge_target_closed", "目标专班已解散或并入，不能接收", {"into": "目标专班不可用"})
     on = on or today()
+    _check_closing_date(tf, on)
     unit_map: dict[int, MemberUnit] = {mu.unit_id: mu for mu in into.member_units.filter(left_on__isnull=True)}
     for mu in tf.member_units.filter(left_on__isnull=True):
         if mu.unit_id not in unit_map:
