@@ -109,6 +109,8 @@ class IdempotencyMiddleware:
                     )
             except IntegrityError:  # a concurrent request with the same key won the insert
                 existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
+                if existing is None:  # ... and was already dropped (it failed): ask the client to retry
+                    return _error(409, "idempotency_request_in_progress", "使用该 Idempotency-Key 的请求仍在处理中")
         if existing is not None:
             if existing.request_hash != digest:
                 return _error(422, "idempotency_key_reused",

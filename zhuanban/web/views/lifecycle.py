@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhuanban.core.errors import DomainError
-from zhuanban.taskforces import lifecycle, services
+from zhuanban.taskforces import lifecycle, queries, services
 from zhuanban.taskforces.access import Access
-from zhuanban.taskforces.models import DemandItem, Membership, TaskForce
+from zhuanban.taskforces.models import DemandItem, TaskForce
 
 from ..forms import BootstrapForm, DissolveForm, MergeForm, ReasonForm
 from .common import form_page, load_taskforce, tf_context, tf_url
@@ -95,10 +95,7 @@ def _context(tf: TaskForce, acc: Access, action: str, blockers: list[dict] | Non
         ctx["active_members"] = tf.memberships.filter(end_on__isnull=True).count()
     if action == "activate":
         ctx["no_members"] = not tf.memberships.filter(end_on__isnull=True).exists()
-        ctx["no_liaison_units"] = [
-            mu for mu in tf.member_units.filter(left_on__isnull=True).select_related("unit")
-            if not mu.liaisons.filter(role=Membership.Role.LIAISON, end_on__isnull=True).exists()
-        ]
+        ctx["no_liaison_units"] = [mu for mu in queries.member_units_of(tf) if not mu.active_liaisons]
     return ctx
 
 
