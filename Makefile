@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := ZHUANBAN_VAR_DIR=$(CURDIR)/var ZHUANBAN_DEMO=1 ZHUANBAN_HTTPS=0 ZHUANBAN_ALLOWED_HOSTS=127.0.0.1,localhost \
-	ZHUANBAN_SECRET_KEY=$$(cat var/secret_key)
+	ZHUANBAN_SECRET_KEY=$$(cat var/secret_key) ZHUANBAN_CRYPTO_KEY_FILE=$(CURDIR)/var/crypto_keys
 PYTEST_ARGS ?=
 
 .PHONY: demo test deps assets system-deps lint security bandit pip-audit test-sqlite test-postgres secret clean
@@ -34,7 +34,13 @@ var/secret_key:
 	$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	chmod 600 $@
 
-secret: var/secret_key
+# The key that encrypts personal data at rest (ID-card and phone numbers), made once per checkout.
+var/crypto_keys:
+	mkdir -p var
+	$(BIN)/python -c 'import base64, os; print("k1:" + base64.b64encode(os.urandom(32)).decode())' > $@
+	chmod 600 $@
+
+secret: var/secret_key var/crypto_keys
 
 demo: deps assets secret
 	$(DEMO_ENV) $(BIN)/zhuanban collectstatic --noinput -v 0
