@@ -8,7 +8,6 @@ a refusal is shown as a message, with the service's status code.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 from django.contrib import messages
@@ -267,7 +266,3 @@ def task_export(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"tasks-{tf.pk}.xlsx\""
     return response
-
-
-def gantt_json(tasks: list[Task]) -> str:
-    return json.dumps(gantt_data(tasks), ensure_ascii=False)
