@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhuanban.tasks",
     "zhuanban.web",
     "zhuanban.demo",
+    "zhuanban.scale",
     "django_tasks",
     "django_tasks_db",
 ]

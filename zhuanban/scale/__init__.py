@@ -1,0 +1,1 @@
+"""Scale: the synthetic-data generator (``zhuanban generate``) and the benchmark (``zhuanban bench``)."""
