@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
 import json
 import logging
 import logging.handlers
@@ -215,6 +216,21 @@ def check_event(fields: dict[str, Any], expected_prev: str) -> str | None:
             return f"hash was made with key {kid!r}, which this deployment does not have"
         return "hash does not match the event's contents (the event was altered)"
     return None
+
+
+def checksum() -> tuple[int, str]:
+    """``(count, "sha256:<hex>")`` over the events in the database, in chain order: each event's id, its
+    canonical chained fields, ``prev_hash`` and ``hash``.  Independent of the database engine, so a
+    backup's manifest and the database restored from it must give the same value
+    (``zhuanban audit checksum``; zhuanban.core.backup)."""
+    digest = hashlib.sha256()
+    count = 0
+    for row in AuditEvent.objects.order_by("id").values(*CHAINED_FIELDS, "id", "prev_hash", "hash").iterator(
+            chunk_size=2000):
+        digest.update(f"{row['id']}\n{row['prev_hash']}\n{row['hash']}\n".encode())
+        digest.update(canonical(row) + b"\n")
+        count += 1
+    return count, "sha256:" + digest.hexdigest()
 
 
 # ---- syslog ------------------------------------------------------------------------------------------

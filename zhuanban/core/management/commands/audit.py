@@ -1,4 +1,5 @@
-"""``zhuanban audit verify [--archive FILE]`` and ``zhuanban audit archive --before DATE --out FILE``."""
+"""``zhuanban audit verify [--archive FILE]``, ``zhuanban audit archive --before DATE --out FILE`` and
+``zhuanban audit checksum`` (a digest of the events in chain order, compared after a restore)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from zhuanban.core import auditchain
+from zhuanban.core import audit, auditchain
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         archive = sub.add_parser("archive", help="move events older than DATE to a JSON-lines file")
         archive.add_argument("--before", required=True, help="YYYY-MM-DD (local time, exclusive)")
         archive.add_argument("--out", required=True, help="the archive file to write (must not exist)")
+        sub.add_parser("checksum", help="print the SHA-256 digest of the events in chain order and their count")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "verify":
@@ -30,6 +32,10 @@ class Command(BaseCommand):
                 self.stderr.write(result.message())
                 raise SystemExit(1)
             self.stdout.write(result.message())
+            return
+        if options["action"] == "checksum":
+            count, digest = audit.checksum()
+            self.stdout.write(f"{digest} {count}")
             return
         try:
             day = dt.date.fromisoformat(options["before"])
