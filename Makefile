@@ -55,6 +55,7 @@ system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = "0" ]; then \
@@ -97,3 +98,19 @@ test: system-deps deps assets lint security
 
 clean:
 	rm -rf var test-artifacts zhuanban/web/static/vendor
+
+# ---- production profile and load run (#4) — docs/operations.md "Production profile" and "Load run" ----------
+# make prod-up [DATA=demo|none|scale SCALE=… WORKERS=4]   PostgreSQL + Redis + gunicorn + RQ worker + scheduler,
+#                                                          on loopback under var/prod/ (URLs in var/prod/env)
+# make loadrun [DURATION=5m USERS=50]                      locust headless against it; prints the figures
+# make prod-down                                           stop it, remove its database
+.PHONY: prod-up prod-down loadrun
+
+prod-up: deps assets
+	scripts/prod/up.sh
+
+prod-down:
+	scripts/prod/down.sh
+
+loadrun: deps
+	scripts/prod/loadrun.sh

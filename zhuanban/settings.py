@@ -333,3 +333,56 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     },
 }
+
+# --- production profile (#4): Redis cache, RQ task queue (docs/operations.md "Production profile") ---
+# Nothing set: the local-memory cache and the database task backend (`zhuanban db_worker`), as before.
+# ZHUANBAN_REDIS_URL (redis://127.0.0.1:6379/0): the cache lives in Redis, shared by every web process.
+# ZHUANBAN_TASKS_BACKEND=rq: background jobs go to RQ on that Redis; the worker is
+# `zhuanban rqworker --job-class django_tasks_rq.Job default` (django-tasks-rq's Job class is required).
+REDIS_URL = env_str("ZHUANBAN_REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "zb",
+            "TIMEOUT": 300,
+            # A Redis outage must not hang requests: short socket timeouts (seconds).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "zhuanban"}}
+
+TASKS_BACKEND = env_str("ZHUANBAN_TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("ZHUANBAN_TASKS_BACKEND=rq needs ZHUANBAN_REDIS_URL (the queue lives in Redis)")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # django-tasks-rq: every queue named in TASKS must be an RQ_QUEUES entry (its system check says so).
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": env_int("ZHUANBAN_RQ_JOB_TIMEOUT", 1800),  # seconds a job may run
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND != "database":
+    raise ImproperlyConfigured(f"ZHUANBAN_TASKS_BACKEND must be database or rq, got {TASKS_BACKEND!r}")
+# `zhuanban scheduler` archives audit events past the retention into this directory, daily (off when unset).
+AUDIT_ARCHIVE_DIR = env_str("ZHUANBAN_AUDIT_ARCHIVE_DIR")
+
+# --- backup, restore and the read replica (issue #4: zhuanban.core.backup, zhuanban.core.replica) ---
+# ZHUANBAN_REPLICA_URL: a PostgreSQL streaming hot standby of the default database.  Views wrapped in
+# zhuanban.core.replica.reading_replica() (exports, dashboards) read from it; every write goes to default,
+# and without the variable everything reads default.  The test suite mirrors it onto default.
+# ZHUANBAN_PG_BIN: the folder of pg_dump/pg_restore for `zhuanban backup`/`restore` (default: the newest
+# /usr/lib/postgresql/*/bin, else PATH).  See docs/backup.md.
+REPLICA_URL = env_str("ZHUANBAN_REPLICA_URL")
+if REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=env_int("ZHUANBAN_DB_CONN_MAX_AGE", 60)
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["zhuanban.core.replica.ReplicaRouter"]
+PG_BIN = env_str("ZHUANBAN_PG_BIN")

@@ -3,8 +3,10 @@ from django.urls import include, path
 
 from zhuanban.accounts import views as accounts_views
 from zhuanban.api import api
+from zhuanban.core import health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),  # before web.urls: database, cache and queue checks
     # The admin logs in through the platform's login (lockout, second factor), not its own form.
     path("admin/login/", accounts_views.login_view),
     path("admin/", admin.site.urls),

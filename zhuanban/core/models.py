@@ -123,4 +123,29 @@ class AuditArchive(models.Model):
         raise RuntimeError("audit archives are append-only")
 
 
+
+class SweepRun(models.Model):
+    """One slot of a periodic sweep, claimed by the scheduler (``zhuanban scheduler``, ``core.scheduler``).
+
+    The unique (name, slot) pair is the idempotency guarantee: whichever scheduler inserts the row first
+    enqueues the sweep for that slot; a second scheduler running at the same time, or one restarted inside
+    the slot, finds the row and enqueues nothing.
+    """
+
+    name = models.CharField(max_length=64)
+    slot = models.DateTimeField(help_text="start of the slot (the time the sweep was due)")
+    claimed_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=120, blank=True, help_text="host:pid of the scheduler")
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-slot", "name"]
+        constraints = [models.UniqueConstraint(fields=["name", "slot"], name="one_sweep_run_per_slot")]
+        verbose_name = "定时任务运行"
+        verbose_name_plural = "定时任务运行"
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.slot:%Y-%m-%d %H:%M}"
+
 from .tokens import ApiToken  # noqa: E402,F401  (registers the model with the core app)

@@ -5,7 +5,6 @@ from .views import directory, lifecycle, membership, taskforces, wizard
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
     path("help/", views.help_page, name="help"),
     # login/, logout/ and the account pages: zhuanban.accounts.urls
     # task forces

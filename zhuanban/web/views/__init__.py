@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 # The user help lives in docs/ (docs move with the code) and is shown in the app as well.
@@ -16,15 +15,6 @@ HELP_FILE = settings.BASE_DIR / "docs" / "help.zh.md"
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect("taskforce_list")
-
-
-def healthz(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return JsonResponse({"status": "ok", "database": "ok"})
-    except Exception as exc:  # pragma: no cover - reported, not raised
-        return JsonResponse({"status": "error", "database": str(exc)}, status=503)
 
 
 @login_required
