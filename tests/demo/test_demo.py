@@ -12,8 +12,12 @@ from zhuanban.demo.data import DEMO_PASSWORD, LOGINS
 from zhuanban.org.models import Person, Region, Unit, User
 from zhuanban.taskforces import queries
 from zhuanban.taskforces.models import DemandItem, Handover, Membership, MemberUnit, Period, TaskForce
+from zhuanban.tasks import access as task_access
+from zhuanban.tasks import services as task_services
+from zhuanban.tasks.models import Dependency, Dispatch, Dispute, Milestone, ProgressUpdate, Task
 
-MODELS = (Region, Unit, Person, User, TaskForce, MemberUnit, Membership, DemandItem, Period, Handover, AuditEvent)
+MODELS = (Region, Unit, Person, User, TaskForce, MemberUnit, Membership, DemandItem, Period, Handover, AuditEvent,
+          Task, Dispatch, Dispute, ProgressUpdate, Milestone, Dependency)
 NAMES = {spec.key: spec.name for spec in TASKFORCES}
 
 
@@ -43,6 +47,7 @@ def test_loading_twice_changes_nothing(demo):
     assert not again.changed
     assert counts() == before
     assert before["TaskForce"] == len(TASKFORCES) and before["Person"] > 300
+    assert before["Task"] >= 60
 
 
 def test_the_five_cases_get_their_li_and_liu_types(demo):
@@ -127,3 +132,82 @@ def test_everything_went_through_the_services(demo):
     assert AuditEvent.objects.filter(action="taskforce.create").count() == len(TASKFORCES)
     assert AuditEvent.objects.filter(action="membership.join").count() == Membership.objects.count() - 1
     assert AuditEvent.objects.filter(action="org.person_create").count() == Person.objects.count()
+
+
+# ---- tasks (挂图作战) --------------------------------------------------------------------------------------
+
+
+def test_every_task_force_has_a_task_tree(demo):
+    _, tfs = demo
+    without = {key for key, tf in tfs.items() if not tf.tasks.exists()}
+    assert without == set()
+    fzx = tfs["fzx"]
+    keys = fzx.tasks.filter(parent__isnull=True)
+    assert keys.count() == 12  # 12 key tasks on the wall chart, one per theme group
+    assert set(keys.values_list("group__name", flat=True)) == set(fzx.groups.values_list("name", flat=True))
+    assert fzx.tasks.filter(parent__isnull=False).count() >= 5  # key tasks → sub-tasks
+    for task in Task.objects.exclude(status=Task.Status.DISPATCHED).exclude(status=Task.Status.DISPUTED) \
+            .exclude(status=Task.Status.RETURNED):
+        assert task.lead_unit_id and (task.responsible_id or task.status == Task.Status.DRAFT), task
+    assert Task.objects.filter(cooperating_units__isnull=False).distinct().count() >= 40
+    assert Milestone.objects.exists() and Dependency.objects.exists()
+
+
+def test_running_task_forces_show_every_light_and_dissolved_ones_are_done(demo):
+    _, tfs = demo
+    running = Task.objects.filter(taskforce__status=TaskForce.Status.ACTIVE)
+    lights = {light: running.filter(light=light).count() for light in ("red", "yellow", "green")}
+    assert lights["red"] >= 5 and lights["yellow"] >= 3 and lights["green"] >= 10, lights
+    for key in ("hc", "hc_ops", "wuye", "ya_venue"):
+        assert tfs[key].status == TaskForce.Status.DISSOLVED
+        assert set(tfs[key].tasks.values_list("status", flat=True)) == {Task.Status.DONE}, key
+    overdue = running.filter(light="red").exclude(responsible=None).first()
+    row = task_access.visible_tasks(User.objects.get(username="admin")).filter(pk=overdue.pk)
+    from zhuanban.tasks.queries import with_list_data
+
+    assert with_list_data(row).get().dispatching_unit_name  # the overdue task traced to person and unit
+
+
+def test_dispatches_pending_and_signed_and_a_dispute_open_for_the_office(demo):
+    _, tfs = demo
+    assert Dispatch.objects.filter(status=Dispatch.Status.PENDING).count() >= 4
+    signed = Dispatch.objects.get(status=Dispatch.Status.SIGNED)
+    assert signed.signed_by.user.username == "leader" and signed.to_unit.short_name == "市住建委"
+    dispute = Dispute.objects.get(status=Dispute.Status.OPEN)
+    assert dispute.taskforce == tfs["ya_office"] and dispute.task.bounces == 2
+    assert [b["reason"][:4] for b in dispute.bounces] == ["以网络传", "场馆利用"]
+    returned = Dispatch.objects.filter(status=Dispatch.Status.RETURNED)
+    assert {h.task.title for h in returned} == {"亚运场馆赛后利用成效宣传", "新闻宣传专班档案清单报送"}
+    # The office director rules it; the member and the liaison each have something to sign.
+    director = User.objects.get(username="director")
+    task_services.rule_dispute(director, dispute, ruling="新闻宣传专班牵头、网络宣传专班配合",
+                               owner_taskforce=tfs["ya_news"])
+    assert task_access.awaiting_signature(User.objects.get(username="liaison")).exists()
+    assert task_access.awaiting_signature(User.objects.get(username="member")).exists()
+    assert task_access.awaiting_signature(User.objects.get(username="leader")).exists()
+
+
+def test_progress_is_reported_by_the_people_who_did_it(demo):
+    authors = set(ProgressUpdate.objects.values_list("author__username", flat=True))
+    assert {"external", "office", "head", "member", "liaison", "online", "director"} <= authors
+    assert ProgressUpdate.objects.count() >= 40
+
+
+def test_tasks_went_through_the_services(demo):
+    assert AuditEvent.objects.filter(action="task.create").count() == Task.objects.count()
+    assert AuditEvent.objects.filter(action="task.dispatch").count() == Dispatch.objects.count()
+    assert AuditEvent.objects.filter(action="task.dispute").count() == Dispute.objects.count() == 1
+
+
+def test_a_demo_database_loaded_before_tasks_existed_gets_them(demo):
+    _, tfs = demo
+    brain = tfs["brain"]
+    titles = set(brain.tasks.values_list("title", flat=True))
+    brain.tasks.update(parent=None)
+    Dependency.objects.filter(task__taskforce=brain).delete()
+    brain.tasks.all().delete()
+
+    again = loader.load()
+
+    assert again.created["tasks"] == len(titles) and again.created["taskforces"] == 0
+    assert set(brain.tasks.values_list("title", flat=True)) == titles

@@ -177,7 +177,7 @@ WEB: dict[str, tuple[str, str]] = {  # name → (policy, method)
     # (test_page_by_role checks that bob's token survives everyone else's attempt).
     "account_session_revoke": ("self", "POST"), "account_token_revoke": ("self", "POST"),
     "tf_tasks": ("tf_read", "GET"), "task_export": ("tf_read", "GET"), "my_tasks": ("any_user", "GET"),
-    "task_new": ("tf_manage", "GET"), "task_import": ("tf_manage", "GET"),
+    "task_new": ("tf_manage", "GET"), "task_import": ("tf_manage", "GET"), "task_reassign": ("tf_manage", "GET"),
     "task_detail": ("task_read", "GET"), "task_action": ("unknown_task_action", "POST"),
 }
 EXCLUDED_NAMESPACES = {"admin", "api"}

@@ -90,3 +90,32 @@ def test_export_survives_a_name_excel_refuses_as_a_sheet_title_and_is_audited(ca
     assert r.status_code == 200
     assert load_workbook(io.BytesIO(r.content)).active.title.startswith("物业_条例_2026__")
     assert AuditEvent.objects.filter(action="task.export", actor=cast.alice).exists()
+
+
+def test_the_task_page_header_keeps_the_task_force_lifecycle_buttons(cast, as_user):
+    """The task's own actions (派发, 报送进展 …) are forms beside the task, never links in the task force's
+    header pointing at lifecycle actions that do not exist (/tf/<id>/action/dispatch/)."""
+    t = services.create_task(cast.olivia, cast.tf, title="派发")
+    page = text(as_user(cast.olivia).get(f"/tasks/{t.pk}/"))
+    assert f"/tf/{cast.tf.pk}/action/dispatch/" not in page
+    assert f"/tf/{cast.tf.pk}/action/activate/" in page and 'data-action="dispatch"' in page
+
+
+def test_my_tasks_lists_what_waits_for_my_signature(cast, as_user):
+    t = services.create_task(cast.olivia, cast.tf, title="派往住建委")
+    services.dispatch(cast.olivia, t, to_unit=cast.units.zjw)
+    assert "派往住建委" in text(as_user(cast.liam).get("/my-tasks/"))  # the unit's liaison
+    assert "派往住建委" in text(as_user(cast.hank).get("/my-tasks/"))  # the unit's leader
+    assert "待我签收" not in text(as_user(cast.bob).get("/my-tasks/"))
+
+
+def test_the_gantt_data_carries_the_chinese_rest_days(cast, as_user):
+    import datetime as dt
+
+    services.create_task(cast.olivia, cast.tf, title="国庆前后", start_at=dt.date(2026, 9, 28),
+                         due_at=dt.date(2026, 10, 12))
+    r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/")
+    data = r.context["gantt"]
+    assert "2026-10-05" in data["rest_days"]  # National Day holiday (a Monday)
+    assert "2026-10-10" not in data["rest_days"]  # the make-up Saturday is a workday
+    assert "2026-09-29" not in data["rest_days"]

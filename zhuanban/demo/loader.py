@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from zhuanban.accounts.services import mark_demo
 from zhuanban.core.errors import DomainError
@@ -23,7 +24,10 @@ from zhuanban.org import services as org_services
 from zhuanban.org.models import Person, Region, Unit, User
 from zhuanban.taskforces import services as tf_services
 from zhuanban.taskforces.models import DemandItem, Membership, TaskForce
+from zhuanban.tasks import services as task_services
+from zhuanban.tasks.models import Task
 
+from . import tasks as demo_tasks
 from .cases import TASKFORCES
 from .data import DEMO_PASSWORD, PEOPLE, REGIONS, TF, UNITS, M, R, d
 
@@ -73,7 +77,7 @@ class TaskForcePlan:
     def steps(self) -> int:
         s = self.spec
         return (2 + len(s.units) + len(s.groups) + len(self.members) + len(s.targets) + len(s.demands)
-                + len(self.replacements) + (1 if s.dissolve else 0))
+                + len(self.replacements) + (1 if s.dissolve else 0) + demo_tasks.count(s.key))
 
 
 @dataclass
@@ -156,7 +160,7 @@ def build_plan() -> Plan:
 @dataclass
 class Summary:
     created: dict[str, int] = field(default_factory=lambda: {"regions": 0, "units": 0, "people": 0,
-                                                             "taskforces": 0})
+                                                             "taskforces": 0, "tasks": 0})
     totals: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -179,11 +183,21 @@ class DemoLoader:
             self.taskforces: dict[str, TaskForce] = {}
             for tf_plan in plan.taskforces:
                 self._taskforce(tf_plan)
+            # The running task forces' tasks once every task force exists (a task may be dispatched to
+            # another task force); a dissolved one got its (done) tasks before it was dissolved.
+            for tf_plan in plan.taskforces:
+                tf = self.taskforces[tf_plan.spec.key]
+                if tf.status not in (TaskForce.Status.DISSOLVED, TaskForce.Status.MERGED) \
+                        and not Task.objects.filter(taskforce=tf).exists():
+                    self._tasks(tf_plan, tf)
+                else:
+                    self.progress(demo_tasks.count(tf_plan.spec.key))
             # Published password: mark them, so a production start refuses to run while any is active.
             mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
         self.summary.totals = {
             "regions": Region.objects.count(), "units": Unit.objects.count(), "people": Person.objects.count(),
             "taskforces": TaskForce.objects.count(), "memberships": Membership.objects.count(),
+            "tasks": Task.objects.count(),
         }
         return self.summary
 
@@ -254,7 +268,7 @@ class DemoLoader:
         existing = TaskForce.objects.filter(name=spec.name).first()
         if existing is not None:
             self.taskforces[spec.key] = existing
-            self.progress(plan.steps)
+            self.progress(plan.steps - demo_tasks.count(spec.key))
             return
         admin, established = self.admin, d(spec.established_on)
         tf = tf_services.create_taskforce(
@@ -308,9 +322,89 @@ class DemoLoader:
                                 decided_by=spec.decided_by, reason=why, note="已向各对口单位通报新联络员，并移交在办事项")
             self.progress(1)
         if spec.dissolve:
+            self._tasks(plan, tf)  # all done: an open task would block the dissolution
             on, summary, lessons = spec.dissolve
             tf_services.dissolve(admin, tf, summary=summary, lessons=lessons, on=d(on))
             self.progress(1)
+
+    # Tasks (挂图作战).
+
+    def _tasks(self, plan: TaskForcePlan, tf: TaskForce) -> None:
+        """Create the task force's task tree through the task services and replay what happened to each
+        task (dispatch, sign, return, progress, completion), children before their parent's steps."""
+        specs = demo_tasks.TASKS.get(plan.spec.key, [])
+        if not specs:
+            return
+        self._today = timezone.localdate()
+        self._groups = {g.name: g for g in tf.groups.all()}
+        self._by_title: dict[str, Task] = {}
+        creator = self._user(demo_tasks.CREATORS.get(plan.spec.key) or self._creator(plan))
+        for spec in specs:
+            self._task(tf, spec, None, creator)
+
+    def _task(self, tf: TaskForce, spec: demo_tasks.Tk, parent: Task | None, creator: User) -> None:
+        task = task_services.create_task(
+            creator, tf, title=spec.title, parent=parent, lead_unit=self.units[spec.lead] if spec.lead else None,
+            cooperating_units=[self.units[u] for u in spec.coop],
+            responsible=self.people[spec.person] if spec.person else None,
+            decision_owner=self.people[spec.owner] if spec.owner else None,
+            start_at=self._day(spec.start), due_at=self._day(spec.due), group=self._groups.get(spec.group),
+            source=spec.source, source_note=spec.source_note, plan=spec.plan, priority=spec.priority,
+            requires_verification=spec.verify, **({"security_label": "sensitive"} if spec.sensitive else {}),
+            milestones=[{"title": t, "due_on": self._day(day)} for t, day in spec.milestones],
+            depends_on=[self._by_title[t] for t in spec.after],
+        )
+        self._by_title[spec.title] = task
+        self.summary.created["tasks"] += 1
+        self.progress(1)
+        for child in spec.children:
+            self._task(tf, child, task, creator)
+        for step in spec.steps:
+            task.refresh_from_db()
+            self._step(task, step)
+
+    def _step(self, task: Task, step: tuple) -> None:
+        kind, actor = step[0], self._user(step[1])
+        if kind == "dispatch":
+            target, key = step[2], step[3]
+            note = step[4] if len(step) > 4 else ""
+            to = {"unit": {"to_unit": self.units.get(key)}, "person": {"to_person": self.people.get(key)},
+                  "tf": {"to_taskforce": self.taskforces.get(key)}}[target]
+            task_services.dispatch(actor, task, note=note, **to)
+        elif kind == "sign":
+            task_services.sign(actor, task)
+        elif kind == "return":
+            task_services.return_task(actor, task, reason=step[2])
+        elif kind == "progress":
+            task_services.report_progress(actor, task, progress=step[2], note=step[3])
+        elif kind == "complete":
+            task_services.complete(actor, task, note=step[2])
+        elif kind == "confirm":
+            task_services.confirm(actor, task)
+        elif kind == "verify":
+            task_services.verify(actor, task)
+        else:  # pragma: no cover - a declaration error
+            raise ValueError(f"unknown demo task step {kind!r}")
+
+    def _day(self, day: demo_tasks.Day | None) -> dt.date | None:
+        if day is None:
+            return None
+        return d(day) if isinstance(day, str) else self._today + dt.timedelta(days=day)
+
+    def _user(self, person_key: str) -> User:
+        """The account of the person who acted, or the system administrator (who may do everything) where
+        the person has none — generated staff, or named people of a database loaded before they had one."""
+        person = self.people.get(person_key) if person_key else None
+        user = getattr(person, "user", None) if person is not None else None
+        return user if user is not None else self.admin
+
+    def _creator(self, plan: TaskForcePlan) -> str:
+        """Who puts the tasks on the wall chart: the office director, else the head, with an account."""
+        for role in (R.OFFICE_DIRECTOR, R.HEAD):
+            for m in plan.members:
+                if m.role == role and self._user(m.person) is not self.admin:
+                    return m.person
+        return ""
 
     def _owner(self, plan: TaskForcePlan) -> Person | None:
         for role in (R.OFFICE_DIRECTOR, R.HEAD):

@@ -94,7 +94,7 @@ def get_person(request: HttpRequest, person_id: int):
     person = access.visible_people(request.auth).select_related("home_unit").filter(pk=person_id).first()
     if person is None:
         raise NotFound()
-    load = queries.person_load(person)
+    load = queries.person_load(person, request.auth)
     secondments = queries.secondments_of(request.auth, person).select_related(*MEMBERSHIP_RELATED)
     out = person_out(person)
     out.update(

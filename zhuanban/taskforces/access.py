@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from zhuanban.core.context import memoized
 from zhuanban.core.errors import Forbidden, NotFound
 from zhuanban.core.labels import SecurityLabel
 from zhuanban.org.models import Person, Unit
@@ -61,12 +62,8 @@ def _managed_ids(person_id: int) -> QuerySet[Membership]:
     ).values("taskforce_id")
 
 
-def visible_taskforces(user: Any) -> QuerySet[TaskForce]:
+def _visible_query(user: Any) -> QuerySet[TaskForce]:
     qs = TaskForce.objects.all()
-    if is_admin(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
     cond = Q(created_by=user)
     # Who may see a sensitive task force: its creator, the managers above it, its active internal members.
     sensitive_cond = Q(created_by=user)
@@ -91,13 +88,8 @@ def visible_taskforces(user: Any) -> QuerySet[TaskForce]:
     return qs.filter((~sensitive & cond) | (sensitive & sensitive_cond))
 
 
-def managed_taskforces(user: Any) -> QuerySet[TaskForce]:
-    """The task forces ``user`` manages (the set form of ``get_access(...).manage`` for running ones)."""
+def _managed_query(user: Any) -> QuerySet[TaskForce]:
     qs = TaskForce.objects.all()
-    if is_admin(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
     cond = Q(created_by=user)
     person = person_of(user)
     if person is not None:
@@ -108,6 +100,37 @@ def managed_taskforces(user: Any) -> QuerySet[TaskForce]:
             cond |= Q(**{f"{lookup}__in": managed})
             lookup += "__parent"
     return qs.filter(cond)
+
+
+def visible_taskforce_ids(user: Any) -> list[int]:
+    """Ids of the task forces a (non-administrator, signed-in) user may see, computed once per request.
+
+    The rule is one query with a dozen sub-selects; evaluating it once and filtering lists by the ids
+    keeps every page's queries short and cheap to plan, however many lists a page shows."""
+    return memoized(("tf.visible", user.pk), lambda: list(_visible_query(user).values_list("id", flat=True)))
+
+
+def managed_taskforce_ids(user: Any) -> list[int]:
+    return memoized(("tf.managed", user.pk), lambda: list(_managed_query(user).values_list("id", flat=True)))
+
+
+def visible_taskforces(user: Any) -> QuerySet[TaskForce]:
+    qs = TaskForce.objects.all()
+    if is_admin(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(id__in=visible_taskforce_ids(user))
+
+
+def managed_taskforces(user: Any) -> QuerySet[TaskForce]:
+    """The task forces ``user`` manages (the set form of ``get_access(...).manage`` for running ones)."""
+    qs = TaskForce.objects.all()
+    if is_admin(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(id__in=managed_taskforce_ids(user))
 
 
 def get_access(user: Any, tf: TaskForce) -> Access:
@@ -231,18 +254,28 @@ def visible_people(user: Any) -> QuerySet[Person]:
     return Person.objects.filter(Q(pk=person.pk) | Q(pk__in=contacts))
 
 
+def visible_memberships_q(user: Any) -> Q | None:
+    """The memberships (secondments) ``user`` may see, as a filter on ``Membership`` (``None``: all of
+    them, for administrators): their own everywhere; their home unit's staff everywhere for a unit
+    leader (事毕人归) except in a sensitive task force they cannot see; everyone's in the task forces
+    they can see."""
+    if is_admin(user):
+        return None
+    q = Q(taskforce__in=visible_taskforces(user))
+    me = person_of(user)
+    if me is not None:
+        q |= Q(person_id=me.pk)
+        if me.is_unit_leader and me.home_unit_id:
+            q |= Q(person__home_unit_id=me.home_unit_id) & ~Q(taskforce__security_label=SecurityLabel.SENSITIVE)
+    return q
+
+
 def visible_memberships_of(user: Any, person: Person) -> QuerySet[Membership]:
     """A person's secondments as ``user`` may see them: all of them for the person, their home-unit
     leader and administrators; otherwise only those in task forces the user can see."""
     qs = Membership.objects.filter(person=person)
-    me = person_of(user)
-    if is_admin(user) or (me is not None and me.pk == person.pk):
-        return qs
-    if me is not None and me.is_unit_leader and me.home_unit_id == person.home_unit_id:
-        # 事毕人归: the unit leader follows their staff everywhere — except into a sensitive task force.
-        return qs.filter(~Q(taskforce__security_label=SecurityLabel.SENSITIVE)
-                         | Q(taskforce__in=visible_taskforces(user)))
-    return qs.filter(taskforce__in=visible_taskforces(user))
+    seen = visible_memberships_q(user)
+    return qs if seen is None else qs.filter(seen)
 
 
 def can_view_personal_data(user: Any, person: Person) -> bool:

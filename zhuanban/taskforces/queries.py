@@ -14,7 +14,7 @@ from zhuanban.core.models import AuditEvent
 from zhuanban.org.models import Person, Unit
 
 from . import typology
-from .access import visible_memberships_of, visible_taskforces
+from .access import visible_memberships_of, visible_memberships_q, visible_taskforces
 from .models import Membership, MemberUnit, TaskForce
 
 LIST_FILTERS = ("q", "status", "li_type", "liu_type", "basis", "region", "unit", "overdue")
@@ -181,10 +181,17 @@ class Load:
     warnings: list[str]
 
 
-def person_load(person: Person) -> Load:
-    """A person's load across all active task forces (domain brief, problems 1 and 6)."""
+def person_load(person: Person, viewer: Any = None) -> Load:
+    """A person's load across their active task forces (domain brief, problems 1 and 6).
+
+    With a ``viewer``, only the secondments the viewer may see count (``access.visible_memberships_of``):
+    the figures and warnings never reveal a task force the viewer cannot see, such as how many 敏感 task
+    forces someone sits in.  The person, their home-unit leader (except for 敏感 task forces) and
+    administrators see it all; ``viewer=None`` is the whole load, for internal use."""
     limit = settings.ZHUANBAN["MAX_ACTIVE_TASKFORCES"]
-    agg = Membership.objects.filter(person=person, end_on__isnull=True).aggregate(
+    memberships = (Membership.objects.filter(person=person) if viewer is None
+                   else visible_memberships_of(viewer, person))
+    agg = memberships.filter(end_on__isnull=True).aggregate(
         total=Sum("workload_pct"), count=Count("taskforce", distinct=True)
     )
     total, count = agg["total"] or 0, agg["count"] or 0
@@ -202,11 +209,16 @@ def secondments_of(user: Any, person: Person) -> QuerySet[Membership]:
     ).order_by("-start_on")
 
 
-def overloaded_people(person_ids: list[int]) -> set[int]:
-    """Which of these people carry a load warning, in one query (for member lists)."""
+def overloaded_people(person_ids: list[int], viewer: Any = None) -> set[int]:
+    """Which of these people carry a load warning, in one query (for member lists).  With a ``viewer``,
+    counted over the secondments the viewer may see, as :func:`person_load`."""
     limit = settings.ZHUANBAN["MAX_ACTIVE_TASKFORCES"]
+    qs = Membership.objects.all()
+    if viewer is not None:
+        seen = visible_memberships_q(viewer)
+        qs = qs if seen is None else qs.filter(seen)
     rows = (
-        Membership.objects.filter(person_id__in=person_ids, end_on__isnull=True)
+        qs.filter(person_id__in=person_ids, end_on__isnull=True)
         .values("person_id")
         .annotate(total=Sum("workload_pct"), count=Count("taskforce", distinct=True))
     )

@@ -3,7 +3,8 @@ visibility) and adds the task rules:
 
 - a task is visible to whoever can see its task force, except external members, who see only tasks
   whose responsible person they are;
-- a task dispatched to a person, or to a task force they can fully see, is visible to them as well
+- a task dispatched to a person, to a unit they speak for (its liaison in the task's task force, or
+  its leader), or to a task force they can fully see, is visible to them as well — 敏感 ones included
   (the receiver must see what they are asked to sign);
 - managing (create, edit, dispatch, reschedule, reopen, reassign, verify, rule) belongs to the task
   force's managers (``taskforces.access``); signing and returning to the receiver of the pending hop;
@@ -16,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from zhuanban.core.context import memoized
 from zhuanban.core.errors import Forbidden, NotFound
 from zhuanban.core.labels import SecurityLabel
 from zhuanban.org.models import Person
@@ -51,24 +53,44 @@ def visible_tasks(user: Any) -> QuerySet[Task]:
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    tfs = tf_access.visible_taskforces(user)
+    tf_ids = tf_access.visible_taskforce_ids(user)
+    managed = tf_access.managed_taskforce_ids(user)
     person = person_of(user)
     if person is None:
-        return qs.filter(taskforce__in=tfs).filter(
-            ~Q(security_label=SecurityLabel.SENSITIVE) | Q(taskforce__in=tf_access.managed_taskforces(user).values("id")))
-    full = tfs.exclude(id__in=_external_only_ids(person))
-    received = Dispatch.objects.filter(
-        Q(to_person=person) | Q(to_taskforce__in=full.values("id"))
-    ).exclude(status=Dispatch.Status.SUPERSEDED).values("task_id")
-    qs = qs.filter(Q(taskforce__in=full.values("id")) | Q(taskforce__in=tfs.values("id"), responsible=person)
-                   | Q(id__in=received))
-    return qs.filter(~Q(security_label=SecurityLabel.SENSITIVE) | _sensitive_readers(user, person, received))
+        return qs.filter(taskforce_id__in=tf_ids).filter(
+            ~Q(security_label=SecurityLabel.SENSITIVE) | Q(taskforce_id__in=managed))
+    full, received = _full_and_received(user, person, tf_ids)
+    qs = qs.filter(Q(taskforce_id__in=full) | Q(taskforce_id__in=tf_ids, responsible=person) | Q(id__in=received))
+    return qs.filter(~Q(security_label=SecurityLabel.SENSITIVE) | Q(taskforce_id__in=managed)
+                     | Q(responsible=person) | Q(decision_owner=person) | Q(id__in=received))
 
 
-def _sensitive_readers(user: Any, person: Person, received: Any) -> Q:
-    """Who may see a 敏感 task: its task force's managers and the people it is assigned or sent to."""
-    return (Q(taskforce__in=tf_access.managed_taskforces(user).values("id")) | Q(responsible=person)
-            | Q(decision_owner=person) | Q(id__in=received))
+def _full_and_received(user: Any, person: Person, tf_ids: list[int]) -> tuple[list[int], list[int]]:
+    """The task forces where the person sees every task (not only an external member there), and the
+    tasks sent to them (to them, to a unit they speak for, or to a task force they fully see) — once per
+    request."""
+
+    def compute() -> tuple[list[int], list[int]]:
+        external_only = set(_external_only_ids(person).values_list("taskforce_id", flat=True))
+        full = [i for i in tf_ids if i not in external_only]
+        received = list(Dispatch.objects.filter(
+            Q(to_person=person) | Q(to_taskforce_id__in=full) | _unit_receiver(person)
+        ).exclude(status=Dispatch.Status.SUPERSEDED).values_list("task_id", flat=True).distinct())
+        return full, received
+
+    return memoized(("tasks.full_received", user.pk), compute)
+
+
+def _unit_receiver(person: Person) -> Q:
+    """Dispatches to a unit this person speaks for (``receivers_of``): as the unit's active liaison in
+    the task's task force, or as its leader."""
+    liaison = Membership.objects.filter(person_id=person.pk, end_on__isnull=True, role=Membership.Role.LIAISON)
+    # The IN narrows to the person's few units first (indexed); the EXISTS then pins the task force.
+    q = Q(to_unit_id__in=liaison.values("member_unit__unit_id")) & Q(Exists(liaison.filter(
+        taskforce_id=OuterRef("task__taskforce_id"), member_unit__unit_id=OuterRef("to_unit_id"))))
+    if person.is_unit_leader and person.home_unit_id:
+        q |= Q(to_unit_id=person.home_unit_id)
+    return q
 
 
 def receivers_of(hop: Dispatch) -> set[int]:
@@ -88,6 +110,19 @@ def receivers_of(hop: Dispatch) -> set[int]:
             taskforce_id=hop.to_taskforce_id, end_on__isnull=True, role__in=tf_access.MANAGER_ROLES)
             .values_list("person_id", flat=True))
     return ids
+
+
+def awaiting_signature(user: Any) -> QuerySet[Task]:
+    """Tasks waiting for ``user`` to sign (待我签收): the pending hop is to them, to a unit they speak
+    for, or to a task force they manage — the same people as :func:`receivers_of`."""
+    person = person_of(user)
+    if person is None:
+        return Task.objects.none()
+    managed = Membership.objects.filter(person_id=person.pk, end_on__isnull=True,
+                                        role__in=tf_access.MANAGER_ROLES).values("taskforce_id")
+    hops = Dispatch.objects.filter(status=Dispatch.Status.PENDING).filter(
+        Q(to_person_id=person.pk) | _unit_receiver(person) | Q(to_taskforce__in=managed)).values("task_id")
+    return visible_tasks(user).filter(status=Task.Status.DISPATCHED, id__in=hops)
 
 
 def pending_hop(task: Task) -> Dispatch | None:

@@ -8,6 +8,7 @@ naming the field).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -174,98 +175,100 @@ def update_task(request: HttpRequest, task_id: int, payload: TaskPatch):
 # ---- actions -------------------------------------------------------------------------------------
 
 ACTION = {200: TaskDetail, **WRITE_ERRORS}
+Refs = Callable[[Any, Task, access.TaskAccess], dict[str, Any]]
+
+
+def act(request: HttpRequest, task_id: int, service: Callable[..., Any], payload: Any = None,
+        refs: Refs | None = None, manage: bool = False, **fields: Any) -> dict[str, Any]:
+    """Every task action: look the task up among what the caller may see (404 otherwise), optionally
+    require the management right before reading ids from the body, resolve those ids among what the
+    caller may see (``refs``: a miss is a 422 naming the field), call the service with the payload's
+    ``version`` and answer with the task's detail."""
+    user = request.auth
+    task, acc = access.get_visible_task(user, task_id)
+    if manage:
+        access.require(acc, "manage")
+    if refs is not None:
+        fields.update(refs(user, task, acc))
+    service(user, task, version=getattr(payload, "version", None), **fields)
+    return _detail_of(request, task_id)
+
+
+def _resolved(pairs: list[tuple[Any, Any, str]]) -> dict[str, Any]:
+    """``(queryset, id, field)`` → ``{field: object}`` (the body's field names are the service's
+    argument names), or a 422 naming every id that is unknown or invisible."""
+    errors: dict[str, str] = {}
+    out = {name: resolve(qs, raw, name, errors) for qs, raw, name in pairs}
+    raise_if(errors)
+    return out
 
 
 @router.post("/tasks/{task_id}/dispatch", response=ACTION, summary="派发（逐级：办公室 → 专班 → 牵头单位联络员 → 成员单位）")
 def dispatch(request: HttpRequest, task_id: int, payload: DispatchIn):
-    user = request.auth
-    task, acc = access.get_visible_task(user, task_id)
-    if not acc.worker:
-        access.require(acc, "manage")
-    errors: dict[str, str] = {}
-    to_unit = resolve(tf_access.visible_units(user), payload.to_unit, "to_unit", errors)
-    to_person = resolve(tf_access.visible_people(user), payload.to_person, "to_person", errors)
-    to_tf = resolve(tf_access.visible_taskforces(user), payload.to_taskforce, "to_taskforce", errors)
-    raise_if(errors)
-    services.dispatch(user, task, to_unit=to_unit, to_person=to_person, to_taskforce=to_tf, note=payload.note,
-                      version=payload.version)
-    return _detail_of(request, task_id)
+    def refs(user: Any, task: Task, acc: access.TaskAccess) -> dict[str, Any]:
+        if not acc.worker:  # the office, or the holder passing it one hop further down
+            access.require(acc, "manage")
+        return _resolved([
+            (tf_access.visible_units(user), payload.to_unit, "to_unit"),
+            (tf_access.visible_people(user), payload.to_person, "to_person"),
+            (tf_access.visible_taskforces(user), payload.to_taskforce, "to_taskforce")])
+
+    return act(request, task_id, services.dispatch, payload, refs, note=payload.note)
 
 
 @router.post("/tasks/{task_id}/sign", response=ACTION, summary="签收")
 def sign(request: HttpRequest, task_id: int, payload: VersionIn | None = None):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    services.sign(request.auth, task, version=payload.version if payload else None)
-    return _detail_of(request, task_id)
+    return act(request, task_id, services.sign, payload)
 
 
 @router.post("/tasks/{task_id}/return", response=ACTION, summary="退回（须说明理由；达到次数转为推诿争议）")
 def return_task(request: HttpRequest, task_id: int, payload: ReturnIn):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    services.return_task(request.auth, task, reason=payload.reason, version=payload.version)
-    return _detail_of(request, task_id)
+    return act(request, task_id, services.return_task, payload, reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/progress", response=ACTION, summary="报送进展")
 def progress(request: HttpRequest, task_id: int, payload: ProgressIn):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    attachment = None
-    if payload.attachment is not None:
+    def refs(user: Any, task: Task, acc: access.TaskAccess) -> dict[str, Any]:
+        if payload.attachment is None:
+            return {"attachment": None}
         from zhuanban.files import queries as file_queries
-        from zhuanban.taskforces import access as tf_access
 
-        errors: dict[str, str] = {}
         # Only a file the reporter may see can be attached (a 敏感 file stays out of reach).
-        attachment = resolve(file_queries.attachments_of(request.auth, task.taskforce,
-                                                          tf_access.get_access(request.auth, task.taskforce)),
-                             payload.attachment, "attachment", errors)
-        raise_if(errors)
-    services.report_progress(request.auth, task, progress=payload.progress, note=payload.note,
-                             attachment=attachment, version=payload.version)
-    return _detail_of(request, task_id)
+        files = file_queries.attachments_of(user, task.taskforce, tf_access.get_access(user, task.taskforce))
+        return _resolved([(files, payload.attachment, "attachment")])
+
+    return act(request, task_id, services.report_progress, payload, refs, progress=payload.progress,
+               note=payload.note)
 
 
 @router.post("/tasks/{task_id}/complete", response=ACTION, summary="申请办结（下级任务未完成时 409 并列出）")
 def complete(request: HttpRequest, task_id: int, payload: CompleteIn | None = None):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    services.complete(request.auth, task, note=payload.note if payload else "",
-                      version=payload.version if payload else None)
-    return _detail_of(request, task_id)
+    return act(request, task_id, services.complete, payload, note=payload.note if payload else "")
 
 
 @router.post("/tasks/{task_id}/confirm", response=ACTION, summary="牵头单位确认办结")
 def confirm(request: HttpRequest, task_id: int, payload: VersionIn | None = None):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    services.confirm(request.auth, task, version=payload.version if payload else None)
-    return _detail_of(request, task_id)
+    return act(request, task_id, services.confirm, payload)
 
 
 @router.post("/tasks/{task_id}/verify", response=ACTION, summary="办公室核验办结")
 def verify(request: HttpRequest, task_id: int, payload: VersionIn | None = None):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    services.verify(request.auth, task, version=payload.version if payload else None)
-    return _detail_of(request, task_id)
+    return act(request, task_id, services.verify, payload)
 
 
 @router.post("/tasks/{task_id}/reopen", response=ACTION, summary="重新打开（保留历史）")
 def reopen(request: HttpRequest, task_id: int, payload: ReopenIn):
-    task, _ = access.get_visible_task(request.auth, task_id)
-    services.reopen(request.auth, task, reason=payload.reason, version=payload.version)
-    return _detail_of(request, task_id)
+    return act(request, task_id, services.reopen, payload, reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/reassign", response=ACTION, summary="调整责任人或牵头单位（办公室）")
 def reassign(request: HttpRequest, task_id: int, payload: ReassignIn):
-    user = request.auth
-    task, acc = access.get_visible_task(user, task_id)
-    access.require(acc, "manage")
-    errors: dict[str, str] = {}
-    person = resolve(tf_access.visible_people(user), payload.responsible, "responsible", errors)
-    unit = resolve(tf_access.visible_units(user), payload.lead_unit, "lead_unit", errors)
-    raise_if(errors)
-    services.reassign(user, task, responsible=person, lead_unit=unit, reason=payload.reason,
-                      version=payload.version)
-    return _detail_of(request, task_id)
+    def refs(user: Any, task: Task, acc: access.TaskAccess) -> dict[str, Any]:
+        return _resolved([
+            (tf_access.visible_people(user), payload.responsible, "responsible"),
+            (tf_access.visible_units(user), payload.lead_unit, "lead_unit")])
+
+    return act(request, task_id, services.reassign, payload, refs, manage=True, reason=payload.reason)
 
 
 # ---- disputes ------------------------------------------------------------------------------------

@@ -189,13 +189,8 @@ def run_import(actor: Any, tf: TaskForce, source: IO[bytes] | Any) -> ImportResu
                 parent = by_number.get(r.number.rpartition(".")[0]) if r.number else None
                 task = services.create_task(
                     actor, tf, title=r.title, parent=parent, lead_unit=r.lead_unit, cooperating_units=r.cooperating,
-                    responsible=r.responsible, due_at=r.due, description=f"进展：{r.note}" if r.note else "")
-                if r.progress:
-                    task.progress = r.progress
-                    from . import lights
-
-                    lights.refresh(task)
-                    task.save(update_fields=["progress", "pace_at", "light"])
+                    responsible=r.responsible, due_at=r.due, progress=r.progress,
+                    description=f"进展：{r.note}" if r.note else "")
                 if r.number:
                     by_number[r.number] = task
             audit.record(actor, "task.import", tf, after={"tasks": len(rows)}, taskforce_id=tf.pk)

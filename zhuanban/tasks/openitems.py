@@ -9,7 +9,7 @@ from zhuanban.taskforces import openitems
 from zhuanban.taskforces import queries as tf_queries
 from zhuanban.taskforces.models import TaskForce
 
-from .models import Task
+from .models import Dispute, Task
 
 
 def _open(tf: TaskForce) -> list[openitems.OpenItem]:
@@ -28,6 +28,9 @@ def _move(source: TaskForce, target: TaskForce) -> int:
     # The whole tree moves (done tasks too), so parents and children stay in one task force.
     open_count = Task.objects.filter(taskforce=source).exclude(status__in=Task.CLOSED).count()
     Task.objects.filter(taskforce=source).update(taskforce=target, group=None)
+    # A dispute is ruled by the office of its task's task force: it follows the task (an open one is
+    # now for the receiving office; a ruled one stays on the task's record).
+    Dispute.objects.filter(taskforce=source).update(taskforce=target)
     return open_count
 
 

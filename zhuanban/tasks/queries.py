@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
+from zhuanban.taskforces.access import visible_memberships_q
 from zhuanban.taskforces.models import Membership, TaskForce
 
 from .access import visible_tasks
@@ -107,10 +121,53 @@ def chain(task: Task) -> list[Dispatch]:
                                                "to_taskforce", "signed_by").order_by("at", "id"))
 
 
-def person_load(person_ids: list[int]) -> dict[int, int]:
-    """Open tasks per person, for the office's reallocation."""
-    return dict(Task.objects.filter(responsible_id__in=person_ids).exclude(status__in=Task.CLOSED)
-                .values_list("responsible_id").annotate(n=Count("id")).values_list("responsible_id", "n"))
+@dataclass
+class OpenLoad:
+    """What the office looks at before moving work to someone (改派): their open tasks and lights, and
+    their secondments — across every task force they belong to that the viewer may see."""
+
+    open: int = 0
+    red: int = 0
+    yellow: int = 0
+    taskforces: int = 0
+    workload_pct: int = 0
+
+    @property
+    def overloaded(self) -> bool:
+        return self.workload_pct > 100 or self.red > 0
+
+
+def people_load(viewer: Any, person_ids: list[int]) -> dict[int, OpenLoad]:
+    """Open load per person, in two queries.  Counted over the tasks and secondments ``viewer`` may see
+    (``access.visible_tasks``, ``taskforces.access.visible_memberships_q``): the figures never reveal a
+    task force the viewer cannot see."""
+    out = {pk: OpenLoad() for pk in person_ids}
+    rows = (visible_tasks(viewer).filter(responsible_id__in=person_ids).exclude(status__in=Task.CLOSED)
+            .values("responsible_id").annotate(n=Count("id"), red=Count("id", filter=Q(light="red")),
+                                               yellow=Count("id", filter=Q(light="yellow"))))
+    for r in rows:
+        load = out[r["responsible_id"]]
+        load.open, load.red, load.yellow = r["n"], r["red"], r["yellow"]
+    memberships = Membership.objects.filter(person_id__in=person_ids, end_on__isnull=True)
+    seen = visible_memberships_q(viewer)
+    if seen is not None:
+        memberships = memberships.filter(seen)
+    for r in memberships.values("person_id").annotate(pct=Sum("workload_pct"),
+                                                      tfs=Count("taskforce", distinct=True)):
+        out[r["person_id"]].workload_pct, out[r["person_id"]].taskforces = r["pct"] or 0, r["tfs"]
+    return out
+
+
+def units_load(viewer: Any, unit_ids: list[int]) -> dict[int, OpenLoad]:
+    """Open tasks led per unit (牵头单位), with their lights, over the tasks ``viewer`` may see."""
+    out = {pk: OpenLoad() for pk in unit_ids}
+    rows = (visible_tasks(viewer).filter(lead_unit_id__in=unit_ids).exclude(status__in=Task.CLOSED)
+            .values("lead_unit_id").annotate(n=Count("id"), red=Count("id", filter=Q(light="red")),
+                                             yellow=Count("id", filter=Q(light="yellow"))))
+    for r in rows:
+        load = out[r["lead_unit_id"]]
+        load.open, load.red, load.yellow = r["n"], r["red"], r["yellow"]
+    return out
 
 
 def today() -> dt.date:

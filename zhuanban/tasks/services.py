@@ -106,6 +106,11 @@ def _check_dates(task: Task) -> None:
         raise Invalid("due_before_start", "完成时限不能早于计划开始时间", {"due_at": "不能早于计划开始时间"})
 
 
+def _check_progress(progress: Any) -> None:
+    if isinstance(progress, bool) or not isinstance(progress, int) or not 0 <= progress <= 100:
+        raise Invalid("invalid_progress", "进度须在 0–100 之间", {"progress": "须在 0–100 之间"})
+
+
 def _check_fields(task: Task) -> None:
     fields: dict[str, str] = {}
     if not (task.title or "").strip():
@@ -171,7 +176,9 @@ def _set_milestones(task: Task, milestones: Iterable[dict[str, Any]]) -> None:
 @transaction.atomic
 def create_task(actor: Any, tf: TaskForce, *, title: str, due_in_workdays: int | None = None,
                 cooperating_units: Iterable[Unit] = (), depends_on: Iterable[Task] = (),
-                milestones: Iterable[dict[str, Any]] = (), **data: Any) -> Task:
+                milestones: Iterable[dict[str, Any]] = (), progress: int = 0, **data: Any) -> Task:
+    """A new task (待派发).  ``progress`` is the progress already made when the task is taken over from
+    elsewhere (an imported list's 进展 column); it is part of the create event like every other field."""
     if not access.can_create_in(actor, tf):
         from zhuanban.taskforces.access import require_manage
 
@@ -188,6 +195,8 @@ def create_task(actor: Any, tf: TaskForce, *, title: str, due_in_workdays: int |
     task.plan = sanitize_rich_text(task.plan)
     task.description = sanitize_rich_text(task.description)
     task.start_at, task.due_at = as_start(task.start_at), as_due(task.due_at)
+    _check_progress(progress)
+    task.progress = progress
     if due_in_workdays is not None:
         if due_in_workdays < 0:
             raise Invalid("invalid_due", "工作日天数不能为负数", {"due_in_workdays": "须为非负整数"})
@@ -400,8 +409,7 @@ def report_progress(actor: Any, task: Task, *, progress: int, note: str = "", at
     access.require(acc, "worker")
     _require_open_tf(task.taskforce)
     states.check(task, "progress")
-    if not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise Invalid("invalid_progress", "进度须在 0–100 之间", {"progress": "须在 0–100 之间"})
+    _check_progress(progress)
     if attachment is not None and attachment.taskforce_id != task.taskforce_id:
         raise Invalid("invalid_attachment", "附件须属于本专班", {"attachment": "附件须属于本专班"})
     before = _snapshot(task, ("status", "progress"))
@@ -482,21 +490,39 @@ def reopen(actor: Any, task: Task, *, reason: str, version: int | None = None) -
 @transaction.atomic
 def reassign(actor: Any, task: Task, *, responsible: Person | None = None, lead_unit: Unit | None = None,
              reason: str = "", version: int | None = None) -> Task:
-    """The office moves a task to another person or unit (after seeing their open load)."""
+    """改派: the office moves a task to another person or unit (after seeing their open load).
+
+    A task still waiting to be signed is re-sent: the pending hop is marked 已改派 (its receiver no
+    longer sees the task through it) and a new hop goes to the new person or unit, who signs as usual.
+    A disputed task is not reassigned but ruled (``rule_dispute``): the ruling is what settles it."""
     acc = access.get_task_access(actor, task)
     if not acc.view:
         raise NotFound()
     access.require(acc, "manage")
+    _require_open_tf(task.taskforce)
     states.check(task, "reassign")
     if responsible is None and lead_unit is None:
-        raise Invalid("invalid_reassign", "请指定新的责任人或牵头单位", {"responsible": "请指定"})
+        raise Invalid("invalid_reassign", "请指定新的责任人或牵头单位", {"responsible": "请指定新的责任人或牵头单位"})
+    if (responsible is None or responsible.pk == task.responsible_id) and (
+            lead_unit is None or lead_unit.pk == task.lead_unit_id):
+        raise Invalid("reassign_unchanged", "新的责任人、牵头单位与当前相同，无需改派",
+                      {"responsible": "与当前相同"})
     before = _snapshot(task, ("responsible", "lead_unit"))
     fields = []
     if responsible is not None:
         task.responsible, fields = responsible, [*fields, "responsible_id"]
     if lead_unit is not None:
         task.lead_unit, fields = lead_unit, [*fields, "lead_unit_id"]
-    return _save_state(actor, task, "reassign", version, fields, before, note=reason)
+    extra: dict[str, Any] = {}
+    if task.status == Task.Status.DISPATCHED:
+        old = _pending(task)
+        old.status = Dispatch.Status.SUPERSEDED
+        old.save(update_fields=["status"])
+        hop = Dispatch.objects.create(task=task, from_unit=_actor_unit(actor, task.taskforce),
+                                      from_person=_person_in(actor), to_unit=lead_unit, to_person=responsible,
+                                      note=(reason or "办公室改派")[:300])
+        extra = {"superseded": old.pk, "hop": hop.pk, "to": hop.receiver_label}
+    return _save_state(actor, task, "reassign", version, fields, before, note=reason, extra=extra)
 
 
 @transaction.atomic

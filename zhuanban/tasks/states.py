@@ -6,6 +6,7 @@
       │                    └──return (N-th bounce)──▶ disputed ──rule──▶ signed     pending_verification ─verify─▶ done
       └──progress──▶ in_progress                                                  (only if verification is required)
     done / pending_* ──reopen──▶ in_progress (history kept)
+    any open status but disputed ──reassign (改派)──▶ the same status (a pending hop is re-sent to the new receiver)
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "verify": frozenset({S.PENDING_VERIFICATION}),
     "reopen": frozenset({S.PENDING_CONFIRMATION, S.PENDING_VERIFICATION, S.DONE}),
     "rule": frozenset({S.DISPUTED}),
-    "reassign": frozenset(set(S.values) - {S.DONE}),
+    # A disputed task is ruled, not reassigned; a done one is reopened first.
+    "reassign": frozenset(set(S.values) - {S.DONE, S.DISPUTED}),
 }
 
 ACTION_LABELS = {
@@ -42,7 +44,7 @@ ACTION_LABELS = {
     "verify": "办公室核验",
     "reopen": "重新打开",
     "rule": "裁定责任归属",
-    "reassign": "调整责任人",
+    "reassign": "改派",
 }
 
 

@@ -16,9 +16,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from zhuanban.core.errors import DomainError, NotFound
+from zhuanban.core.replica import reading_replica
 from zhuanban.taskforces import access as tf_access
 from zhuanban.taskforces.models import TaskForce
 from zhuanban.web.views.common import load_taskforce, tf_context
@@ -47,10 +50,44 @@ def gantt_data(tasks: list[Task]) -> list[dict[str, Any]]:
             "id": f"t{t.pk}", "pk": t.pk, "name": t.title, "start": _date(start), "end": _date(due),
             "progress": t.progress, "dependencies": ",".join(f"t{d.depends_on_id}" for d in t.dependencies.all()),
             "custom_class": f"zb-light-{t.light}", "version": t.version, "light": t.light,
+            "depth": getattr(t, "depth", 0), "url": reverse("task_detail", args=[t.pk]),
+            "who": t.responsible.name if t.responsible else "",
             "unit": t.lead_unit_id, "person": t.responsible_id, "group": t.group_id,
             "milestones": [{"title": m.title, "date": m.due_on.isoformat()} for m in t.milestones.all()],
         })
     return rows
+
+
+def rest_days(rows: list[dict[str, Any]], pad_before: int = 62, pad_after: int = 93,
+              max_span: int = 1500) -> list[str]:
+    """The days off (statutory holidays, weekends that are not make-up workdays, local days off) around
+    the chart's tasks, for its shading: the library pads the chart by about a month on each side.
+
+    Same rule as ``core.workdays.Calendar.is_workday``, read straight from chinese-calendar's tables:
+    its ``is_workday`` re-derives the years it covers on every call (about 50 µs), too slow for a
+    few years of days on every page view."""
+    from chinese_calendar import constants
+
+    from zhuanban.core.workdays import Calendar
+
+    if not rows:
+        return []
+    first = dt.date.fromisoformat(min(r["start"] for r in rows)) - dt.timedelta(days=pad_before)
+    last = dt.date.fromisoformat(max(r["end"] for r in rows)) + dt.timedelta(days=pad_after)
+    last = min(last, first + dt.timedelta(days=max_span))
+    local = Calendar(first, last).local
+    holidays, workdays = constants.holidays, constants.workdays
+    covered = range(min(holidays).year, max(holidays).year + 1)
+
+    def works(day: dt.date) -> bool:
+        if day in local:
+            return local[day]
+        if day.year in covered:
+            return day in workdays or (day.weekday() < 5 and day not in holidays)
+        return day.weekday() < 5  # outside the published years (as core.workdays)
+
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+    return [d.isoformat() for d in days if not works(d)]
 
 
 @login_required
@@ -60,16 +97,18 @@ def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("light", "unit", "person", "group")}
     shown = [t for t in tree if _matches(t, filters)]
     visible = access.visible_tasks(request.user).filter(taskforce=tf)
+    rows = gantt_data(shown)
     context = tf_context(tf, acc, "tasks") | {
         "tree": shown, "filters": filters,
         "kanban": [(s, Task.Status(s).label, [t for t in shown if t.status == s]) for s in KANBAN],
         "unit_counts": queries.light_counts(visible, "lead_unit"),
         "person_counts": queries.light_counts(visible, "responsible"),
-        "gantt": {"tasks": gantt_data(shown), "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED,
-                  "api": "/api/v1/tasks/"},
+        "gantt": {"tasks": rows, "rest_days": rest_days(rows),
+                  "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED, "api": "/api/v1/tasks/"},
         "groups": tf.groups.all(), "units": {t.lead_unit for t in tree if t.lead_unit},
         "people": {t.responsible for t in tree if t.responsible},
         "lights": Task.Light.choices,
+        "milestones": sorted(((t, m) for t in shown for m in t.milestones.all()), key=lambda tm: tm[1].due_on),
     }
     return render(request, "tasks/tab.html", context)
 
@@ -95,7 +134,7 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
             return render(request, "tasks/form.html", tf_context(tf, acc, "tasks") | {
                 "values": p, "error": exc, "people": tf_access.visible_people(request.user)[:500],
                 "units": tf_access.visible_units(request.user)[:500], "parent_id": parent_id}, status=exc.status)
-        messages.success(request, f"已新建任务“{task.title}”")
+        messages.success(request, _("已新建任务“%(title)s”") % {"title": task.title})
         return redirect("task_detail", task.pk)
     return render(request, "tasks/form.html", tf_context(tf, acc, "tasks") | {
         "values": {}, "people": tf_access.visible_people(request.user)[:500],
@@ -144,18 +183,22 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     tf_acc = tf_access.get_access(request.user, task.taskforce)
     row = queries.with_list_data(Task.objects.filter(pk=task.pk)).get()
     children = queries.with_list_data(access.visible_tasks(request.user).filter(parent=task)).order_by("id")
+    from zhuanban.core.audit import ACTION_LABELS
     from zhuanban.core.models import AuditEvent
 
     context = tf_context(task.taskforce, tf_acc, "tasks") | {
         "task": row, "task_access": acc, "children": children, "chain": queries.chain(task),
         "updates": row.updates.all()[:50], "milestones": row.milestones.all(),
         "disputes": task.disputes.select_related("owner_unit", "owner_person", "owner_taskforce"),
-        "history": AuditEvent.objects.for_object(task).order_by("-at", "-id")[:100],
-        "actions": [(a, states.ACTION_LABELS[a]) for a in allowed_actions(row, acc) if a != "reassign"],
+        "history": [(e, ACTION_LABELS.get(e.action, e.action))
+                    for e in AuditEvent.objects.for_object(task).order_by("-at", "-id")[:100]],
+        # Not "actions": that name is the task force's lifecycle buttons in the page header (tf_context).
+        "task_actions": [(a, states.ACTION_LABELS[a]) for a in allowed_actions(row, acc) if a != "reassign"],
         "people": tf_access.visible_people(request.user)[:500] if acc.manage or acc.worker else [],
         "units": tf_access.visible_units(request.user)[:500] if acc.manage or acc.worker else [],
         "taskforces": tf_access.visible_taskforces(request.user)[:200] if acc.manage else [],
         "open_dispute": task.disputes.filter(status=Dispute.Status.OPEN).first(),
+        "can_reassign": "reassign" in allowed_actions(row, acc) and task.taskforce.status not in tf_access.CLOSED,
     }
     return render(request, "tasks/detail.html", context)
 
@@ -212,7 +255,7 @@ def task_action(request: HttpRequest, task_id: int, action: str) -> HttpResponse
         response = task_detail(request, task_id)
         response.status_code = exc.status
         return response
-    messages.success(request, f"{states.ACTION_LABELS.get(action, action)}成功")
+    messages.success(request, _("%(action)s成功") % {"action": states.ACTION_LABELS.get(action, action)})
     return redirect("task_detail", task_id)
 
 
@@ -236,7 +279,8 @@ def _hop_refs(request: HttpRequest, p: Any, prefix: str) -> dict[str, Any]:
 def my_tasks(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request.user)
     rows = list(queries.my_tasks(request.user, me.pk)[:500]) if me else []
-    return render(request, "tasks/my.html", {"tasks": rows, "section": "my_tasks"})
+    to_sign = list(queries.with_list_data(access.awaiting_signature(request.user)).order_by("due_at", "id")[:200])
+    return render(request, "tasks/my.html", {"tasks": rows, "to_sign": to_sign, "section": "my_tasks"})
 
 
 @login_required
@@ -247,12 +291,13 @@ def task_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择 .xlsx 文件")
+            messages.error(request, _("请选择 .xlsx 文件"))
             return render(request, "tasks/import.html", context, status=422)
         result = importer.run_import(request.user, tf, upload)
         if not result.ok:
             return render(request, "tasks/import.html", context | {"errors": result.errors}, status=422)
-        messages.success(request, f"已导入 {result.created} 项任务")
+        messages.success(request, ngettext("已导入 %(n)d 项任务", "已导入 %(n)d 项任务", result.created)
+                         % {"n": result.created})
         return redirect(reverse("tf_tasks", args=[tf.pk]))
     return render(request, "tasks/import.html", context)
 
@@ -260,9 +305,86 @@ def task_import(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_export(request: HttpRequest, pk: int) -> HttpResponse:
     tf, _ = load_taskforce(request, pk)
-    tree = queries.tree_of(tf, request.user)
-    body = exporter.export_tree(tree, tf)
+    with reading_replica():  # the heavy read (ZHUANBAN_REPLICA_URL); access was checked on the primary above
+        tree = queries.tree_of(tf, request.user)
+        body = exporter.export_tree(tree, tf)
     services.record_export(request.user, tf, len(tree))
     response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename=\"tasks-{tf.pk}.xlsx\""
     return response
+
+
+# ---- 改派: the office moves tasks between people or units, seeing their open load first --------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_reassign(request: HttpRequest, pk: int) -> HttpResponse:
+    tf, acc = load_taskforce(request, pk, manage=True)
+    user = request.user
+    members = list(tf.memberships.filter(end_on__isnull=True).select_related(
+        "person__home_unit", "dispatching_unit").order_by("person__name", "id"))
+    people = {m.person_id: m.person for m in members}
+    roles: dict[int, list[str]] = {}
+    for m in members:
+        roles.setdefault(m.person_id, []).append(m.get_role_display())
+    units = {mu.unit_id: mu.unit for mu in tf.member_units.filter(left_on__isnull=True).select_related("unit")}
+    open_tasks = (access.visible_tasks(user).filter(taskforce=tf).exclude(status__in=Task.CLOSED)
+                  .exclude(status=Task.Status.DISPUTED))
+    # Whoever holds one of these tasks is a candidate too (a former member, someone from another unit).
+    for p in tf_access.visible_people(user).filter(pk__in=open_tasks.exclude(responsible__isnull=True)
+                                                   .values("responsible_id")).select_related("home_unit"):
+        people.setdefault(p.pk, p)
+    load = queries.people_load(user, list(people))
+    unit_load = queries.units_load(user, list(units))
+    source = request.GET.get("from", "")
+    shown = open_tasks.filter(responsible_id=source) if source.isdigit() else open_tasks
+    error: DomainError | None = None
+    selected = {int(x) for x in request.POST.getlist("task") + request.GET.getlist("task") if x.isdigit()}
+    if request.method == "POST":
+        try:
+            count = _reassign_posted(request, tf, open_tasks, people, units, selected)
+        except DomainError as exc:
+            error = exc
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, ngettext("已改派 %(n)d 项任务", "已改派 %(n)d 项任务", count) % {"n": count})
+            return redirect(reverse("task_reassign", args=[tf.pk]) + (f"?from={source}" if source.isdigit() else ""))
+    rows = [{"person": p, "roles": "、".join(roles.get(p.pk, [])) or _("非本专班在岗成员"), "load": load[p.pk]}
+            for p in people.values()]
+    rows.sort(key=lambda r: (-r["load"].red, -r["load"].open, r["person"].name))
+    context = tf_context(tf, acc, "tasks") | {
+        "rows": rows, "by_free": sorted(rows, key=lambda r: (r["load"].open, r["load"].workload_pct,
+                                                            r["person"].name)),
+        "units": [{"unit": u, "load": unit_load[u.pk]} for u in sorted(units.values(), key=lambda u: u.name)],
+        "tasks": list(queries.with_list_data(shown).annotate(light_rank=queries.LIGHT_RANK)
+                      .order_by("light_rank", "due_at", "id")[:500]),
+        "source": source, "selected": selected, "error": error, "values": request.POST,
+    }
+    return render(request, "tasks/reassign.html", context, status=error.status if error else 200)
+
+
+def _reassign_posted(request: HttpRequest, tf: TaskForce, open_tasks: Any, people: dict[int, Any],
+                     units: dict[int, Any], selected: set[int]) -> int:
+    """Move every selected task, all or none: one refusal (a stale version, a rule) rolls back the rest."""
+    from django.db import transaction
+
+    from zhuanban.core.errors import Invalid
+
+    p = request.POST
+    if not selected:
+        raise Invalid("no_task_selected", _("请勾选要改派的任务"), {"task": _("请勾选要改派的任务")})
+    person = people.get(int(p["responsible"])) if p.get("responsible", "").isdigit() else None
+    unit = units.get(int(p["lead_unit"])) if p.get("lead_unit", "").isdigit() else None
+    if (p.get("responsible") and person is None) or (p.get("lead_unit") and unit is None):
+        raise Invalid("invalid_reference", _("引用的对象不存在或无权查看"),
+                      {"responsible": _("须为本专班在岗成员或现有责任人")})
+    tasks = list(open_tasks.filter(pk__in=selected).select_related("taskforce"))
+    if len(tasks) != len(selected):
+        raise Invalid("invalid_reference", _("所选任务不存在、已办结或无权改派"), {"task": _("请刷新后重新选择")})
+    with transaction.atomic():
+        for task in tasks:
+            raw = p.get(f"version_{task.pk}", "")
+            services.reassign(request.user, task, responsible=person, lead_unit=unit,
+                              reason=p.get("reason", "").strip(), version=int(raw) if raw.isdigit() else None)
+    return len(tasks)

@@ -145,7 +145,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "current": [m for m in secondments if m.end_on is None],
         "past": [m for m in secondments if m.end_on is not None],
         "linkable": linkable,
-        "load": queries.person_load(person),
+        "load": queries.person_load(person, request.user),
         "changes": changes,
         "section": "me" if me is not None and me.pk == person.pk else "people",
     }

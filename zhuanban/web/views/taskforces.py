@@ -133,7 +133,7 @@ def taskforce_members(request: HttpRequest, pk: int) -> HttpResponse:
     ctx.update({
         "active": active,
         "past": past,
-        "overloaded": queries.overloaded_people([m.person_id for m in active]),
+        "overloaded": queries.overloaded_people([m.person_id for m in active], request.user),
         "member_units": [] if acc.external_only else list(queries.member_units_of(tf)),
         "handovers": [] if acc.external_only else list(
             tf.handovers.select_related("predecessor__person", "successor__person",

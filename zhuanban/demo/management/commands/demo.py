@@ -42,12 +42,12 @@ class Command(BaseCommand):
         if summary.changed:
             self.stdout.write(self.style.SUCCESS(
                 f"演示数据已加载：新增区划 {c['regions']} 个、单位 {c['units']} 个、人员 {c['people']} 名、"
-                f"专班 {c['taskforces']} 个"
+                f"专班 {c['taskforces']} 个、任务 {c['tasks']} 项"
             ))
         else:
             self.stdout.write("演示数据已存在，未作改动。")
         self.stdout.write(f"库中现有：单位 {t['units']} 个、人员 {t['people']} 名、专班 {t['taskforces']} 个、"
-                          f"任职记录 {t['memberships']} 条")
+                          f"任职记录 {t['memberships']} 条、任务 {t['tasks']} 项")
         rows = loader.logins()
         headers = {"username": "登录名", "password": "密码", "name": "姓名", "role": "身份", "sees": "演示要点"}
         widths = {k: max(_width(h), *(_width(str(r[k])) for r in rows)) for k, h in headers.items()}
