@@ -114,3 +114,24 @@ prod-down:
 
 loadrun: deps
 	scripts/prod/loadrun.sh
+
+# ---- synthetic data and the benchmark (#4) — docs/operations.md "Benchmark" ------------------------------------
+# make bench [DB=sqlite|postgres] [SCALE=province|city|demo] [ONLY=name,…] [REPS=20] [JSON=1]
+#   loads the scale once (var/bench-SCALE.sqlite3, or a database in the loopback cluster of
+#   scripts/bench-postgres.sh), then times every scenario through the HTTP stack.
+DB ?= sqlite
+SCALE ?= province
+REPS ?= 20
+BENCH_ENV := ZHUANBAN_VAR_DIR=$(CURDIR)/var ZHUANBAN_DEMO=1 ZHUANBAN_HTTPS=0 ZHUANBAN_ALLOWED_HOSTS=127.0.0.1,localhost \
+	ZHUANBAN_SECRET_KEY=$$(cat var/secret_key) ZHUANBAN_CRYPTO_KEY_FILE=$(CURDIR)/var/crypto_keys
+.PHONY: bench
+bench: deps assets secret
+	@set -e; \
+	if [ "$(DB)" = "postgres" ]; then url=$$(scripts/bench-postgres.sh start zhuanban_bench_$(SCALE)); \
+	else url=sqlite:///$(CURDIR)/var/bench-$(SCALE).sqlite3; fi; \
+	export ZHUANBAN_DATABASE_URL=$$url $(BENCH_ENV); \
+	echo "benchmark database: $$url"; \
+	$(BIN)/zhuanban collectstatic --noinput -v 0; \
+	$(BIN)/zhuanban migrate --noinput -v 0; \
+	$(BIN)/zhuanban generate --scale $(SCALE) --skip-if-loaded; \
+	$(BIN)/zhuanban bench --scale $(SCALE) --reps $(REPS) $(if $(ONLY),--only $(ONLY)) $(if $(JSON),--json)

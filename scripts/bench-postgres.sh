@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A PostgreSQL cluster on loopback for `zhuanban generate/bench --db postgres`, kept between runs under
 # var/bench-pg so a province-scale data set is generated once.
-#   scripts/bench-postgres.sh start   initialise (first time) and start; prints the URL
+#   scripts/bench-postgres.sh start [DB]   initialise (first time) and start, create database DB
+#                                          (default zhuanban_bench) if missing; prints its URL
 #   scripts/bench-postgres.sh stop    stop it
 #   scripts/bench-postgres.sh drop    stop it and delete the cluster
 # The server settings are those docs/operations.md recommends for a modest 2-core / 8 GB+ server.
@@ -11,7 +12,8 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
 PORT="${ZHUANBAN_BENCH_PG_PORT:-55432}"
 DATA="$ROOT/var/bench-pg"
-URL="postgres://zhuanban@127.0.0.1:$PORT/zhuanban_bench"
+NAME="${2:-zhuanban_bench}"
+URL="postgres://zhuanban@127.0.0.1:$PORT/$NAME"
 if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
   echo "PostgreSQL server binaries not found (install Debian's postgresql package)" >&2
   exit 1
@@ -42,8 +44,8 @@ CONF
       "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$DATA/db" -l "$DATA/log" -w -o "-p $PORT -k $DATA" start >/dev/null
     fi
     "$PG_BIN/psql" -h 127.0.0.1 -p "$PORT" -U zhuanban -d postgres -tAc \
-      "SELECT 1 FROM pg_database WHERE datname = 'zhuanban_bench'" | grep -q 1 \
-      || "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U zhuanban zhuanban_bench
+      "SELECT 1 FROM pg_database WHERE datname = '$NAME'" | grep -q 1 \
+      || "$PG_BIN/createdb" -h 127.0.0.1 -p "$PORT" -U zhuanban "$NAME"
     echo "$URL"
     ;;
   stop)

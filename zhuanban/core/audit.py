@@ -24,7 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import crypto
-from .context import current_channel, current_ip
+from .context import current_channel, current_ip, forget
 from .models import AuditArchive, AuditEvent
 
 # pg_advisory_xact_lock key for the audit chain ("zb-audit" as a number).
@@ -109,6 +109,7 @@ def record(
     """
     if outcome not in AuditEvent.Outcome.values:
         raise ValueError(f"unknown audit outcome {outcome!r}")
+    forget()  # a state change: what this request memoised (who sees what) may no longer hold
     user = actor if getattr(actor, "pk", None) else None
     fields: dict[str, Any] = {
         "at": timezone.now(),

@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from .context import current_channel, current_ip
+from .context import current_channel, current_ip, request_memo
 
 
 class RequestContextMiddleware:
@@ -15,11 +15,13 @@ class RequestContextMiddleware:
         ip_token = current_ip.set(request.META.get("REMOTE_ADDR"))
         channel = "api" if request.path.startswith("/api/") else "web"
         channel_token = current_channel.set(channel)
+        memo_token = request_memo.set({})
         try:
             return self.get_response(request)
         finally:
             current_ip.reset(ip_token)
             current_channel.reset(channel_token)
+            request_memo.reset(memo_token)
 
 
 class ChineseFirstLocaleMiddleware:
