@@ -32,7 +32,10 @@ def test_tab_shows_tree_with_lights_and_gantt_data(cast, as_user):
     r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/")
     assert r.status_code == 200
     page = text(r)
-    assert "子任务" in page and 'id="gantt-data"' in page and "李成员" in page
+    assert "子任务" in page and "李成员" in page and 'id="gantt-data"' not in page  # the tree view
+    r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/?view=gantt")
+    page = text(r)
+    assert 'id="gantt-data"' in page and [t["name"] for t in r.context["gantt"]["tasks"]] == ["=总任务"]
     assert "<script>" not in page.replace('<script src=', '').replace('<script id="gantt-data" type="application/json">', '')
 
 
@@ -114,8 +117,47 @@ def test_the_gantt_data_carries_the_chinese_rest_days(cast, as_user):
 
     services.create_task(cast.olivia, cast.tf, title="国庆前后", start_at=dt.date(2026, 9, 28),
                          due_at=dt.date(2026, 10, 12))
-    r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/")
+    r = as_user(cast.alice).get(f"/tf/{cast.tf.pk}/tasks/?view=gantt")
     data = r.context["gantt"]
     assert "2026-10-05" in data["rest_days"]  # National Day holiday (a Monday)
     assert "2026-10-10" not in data["rest_days"]  # the make-up Saturday is a workday
     assert "2026-09-29" not in data["rest_days"]
+
+
+def test_the_tree_is_paged_in_tree_order_and_each_view_loads_only_what_it_draws(cast, as_user, monkeypatch):
+    from zhuanban.tasks import views
+
+    monkeypatch.setattr(views, "TREE_PAGE", 3)
+    root = services.create_task(cast.olivia, cast.tf, title="根任务")
+    kids = [services.create_task(cast.olivia, cast.tf, title=f"子任务{i}", parent=root) for i in range(3)]
+    services.create_task(cast.olivia, cast.tf, title="孙任务", parent=kids[0])
+    c = as_user(cast.alice)
+    first = c.get(f"/tf/{cast.tf.pk}/tasks/")
+    assert [t.title for t in first.context["tree"]] == ["根任务", "子任务0", "孙任务"]
+    assert [t.depth for t in first.context["tree"]] == [0, 1, 2]
+    second = c.get(f"/tf/{cast.tf.pk}/tasks/?view=tree&page=2")
+    assert [t.title for t in second.context["tree"]] == ["子任务1", "子任务2"]
+    assert "第 2 / 2 页" in text(second)
+    kanban = c.get(f"/tf/{cast.tf.pk}/tasks/?view=kanban")
+    assert "tree" not in kanban.context and "gantt" not in kanban.context
+    assert sum(total for _, _, total, _ in kanban.context["kanban"]) == 5
+    counts = c.get(f"/tf/{cast.tf.pk}/tasks/?view=counts")
+    assert "unit_counts" in counts.context and "kanban" not in counts.context
+    filtered = c.get(f"/tf/{cast.tf.pk}/tasks/?view=tree&light=red")
+    assert filtered.context["tree"] == [] and 'name="view" value="tree"' in text(filtered)
+
+
+def test_my_tasks_are_paged_most_urgent_first(cast, as_user, monkeypatch):
+    import datetime as dt
+
+    from zhuanban.tasks import views
+
+    monkeypatch.setattr(views, "MY_PAGE", 2)
+    for i, day in enumerate((20, 10, 15)):
+        services.create_task(cast.olivia, cast.tf, title=f"第{i}项", responsible=cast.people.bob,
+                             start_at=dt.date(2027, 1, 1), due_at=dt.date(2027, 1, day))
+    c = as_user(cast.bob)
+    first = c.get("/my-tasks/")
+    assert [t.title for t in first.context["tasks"]] == ["第1项", "第2项"]
+    assert "第 1 / 2 页，共 3 项任务" in text(first)
+    assert [t.title for t in c.get("/my-tasks/?page=2").context["tasks"]] == ["第0项"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,7 +30,9 @@ def _local_days(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     return dict(LocalDay.objects.filter(date__range=(start, end)).values_list("date", "is_workday"))
 
 
+@lru_cache(maxsize=4096)
 def _statutory_workday(day: dt.date) -> bool:
+    """(Cached: the library re-derives the years it covers on every call, ~50 µs each.)"""
     try:
         import chinese_calendar
 

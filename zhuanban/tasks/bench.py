@@ -44,9 +44,25 @@ def _tree_raw(s: dict[str, Any]) -> list[tuple[str, list[Any]]]:
              f"WHERE t.taskforce_id = %s ORDER BY m.due_on", [s["taskforce_id"]])]
 
 
-@scenario("tf_wall_chart", "挂图作战（大专班的任务树、甘特图、看板）", raw=_tree_raw)
+@scenario("tf_wall_chart", "挂图作战：大专班全部任务的甘特图", raw=_tree_raw)
 def tf_wall_chart(s: dict[str, Any]) -> Request:
+    return Request(s["head_username"], f"/tf/{s['taskforce_id']}/tasks/?view=gantt")
+
+
+def _tree_page_raw(s: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    return [(f"SELECT t.id, t.parent_id, t.status, t.light FROM {T} t WHERE t.taskforce_id = %s ORDER BY t.id",
+             [s["taskforce_id"]]),
+            (f"{ROW} WHERE t.taskforce_id = %s ORDER BY t.id LIMIT 200", [s["taskforce_id"]])]
+
+
+@scenario("tf_task_tree", "任务树（大专班，第一页）", raw=_tree_page_raw)
+def tf_task_tree(s: dict[str, Any]) -> Request:
     return Request(s["head_username"], f"/tf/{s['taskforce_id']}/tasks/")
+
+
+@scenario("tf_kanban", "看板（大专班）", raw=_tree_page_raw)
+def tf_kanban(s: dict[str, Any]) -> Request:
+    return Request(s["head_username"], f"/tf/{s['taskforce_id']}/tasks/?view=kanban")
 
 
 def _filtered_raw(s: dict[str, Any]) -> list[tuple[str, list[Any]]]:

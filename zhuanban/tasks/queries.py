@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import (
     Case,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -30,6 +31,9 @@ LIGHT_RANK = Case(When(light="red", then=Value(0)), When(light="yellow", then=Va
                   When(light="green", then=Value(2)), default=Value(3), output_field=IntegerField())
 
 
+PERSONAL = [f"{who}__{field}" for who in ("responsible", "decision_owner") for field in ("phone", "id_card_no")]
+
+
 def with_list_data(qs: QuerySet[Task]) -> QuerySet[Task]:
     """What a list row shows, in a fixed number of queries: the people and units, the cooperating
     units, and the responsible person's dispatching unit in the task's task force (problem traced to
@@ -37,7 +41,9 @@ def with_list_data(qs: QuerySet[Task]) -> QuerySet[Task]:
     dispatching = Membership.objects.filter(
         taskforce_id=OuterRef("taskforce_id"), person_id=OuterRef("responsible_id")
     ).order_by("end_on", "-start_on").values("dispatching_unit__name")[:1]
-    return qs.select_related("taskforce", "lead_unit", "responsible__home_unit", "decision_owner", "group").prefetch_related(
+    return qs.select_related("taskforce", "lead_unit", "responsible__home_unit", "decision_owner", "group").defer(
+        *PERSONAL  # encrypted, never shown in a list: not decrypted row by row
+    ).prefetch_related(
         "cooperating_units"
     ).annotate(dispatching_unit_name=Subquery(dispatching), open_children=Count(
         "children", filter=~Q(children__status__in=Task.CLOSED), distinct=True))
@@ -98,6 +104,46 @@ def tree_of(tf: TaskForce, user: Any) -> list[Task]:
 
     walk(None, 0)
     return out
+
+
+def outline(tf: TaskForce, user: Any) -> list[dict[str, Any]]:
+    """Every visible task of a task force in tree order (depth-first) with ``depth`` — only the columns
+    that ordering and the wall chart's filters need, so a task force of thousands of tasks is one light
+    query; pages then load full rows for what they show."""
+    rows = list(visible_tasks(user).filter(taskforce=tf).order_by("id").values(
+        "id", "parent_id", "status", "light", "lead_unit_id", "responsible_id", "group_id"))
+    ids = {r["id"] for r in rows}
+    by_parent: dict[int | None, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_parent.setdefault(r["parent_id"] if r["parent_id"] in ids else None, []).append(r)
+    out: list[dict[str, Any]] = []
+    stack: list[tuple[dict[str, Any], int]] = [(r, 0) for r in reversed(by_parent.get(None, []))]
+    while stack:  # iterative: a deep tree never hits the recursion limit
+        r, depth = stack.pop()
+        r["depth"] = depth
+        out.append(r)
+        stack.extend((c, depth + 1) for c in reversed(by_parent.get(r["id"], [])))
+    return out
+
+
+def chart_rows(user: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """What the Gantt and the kanban draw for ``ids`` (in that order), as plain dicts: title, dates,
+    progress, light, version, the responsible person's name, dependencies and milestones.  Three flat
+    queries and no model instances: a chart of thousands of tasks stays cheap."""
+    light_label = dict(Task.Light.choices)
+    rows = {r["pk"]: r for r in visible_tasks(user).filter(pk__in=ids).values(
+        "pk", "title", "status", "start_at", "due_at", "progress", "light", "version", "lead_unit_id",
+        "group_id", "responsible_id", responsible_name=F("responsible__name"))}
+    for r in rows.values():
+        r["responsible"] = {"name": r["responsible_name"]} if r["responsible_id"] else None
+        r["get_light_display"] = light_label.get(r["light"], "")
+        r["depends_on"], r["milestones"] = [], []
+    for task_id, depends_on in Dependency.objects.filter(task_id__in=list(rows)).values_list("task_id", "depends_on_id"):
+        rows[task_id]["depends_on"].append(depends_on)
+    for m in Milestone.objects.filter(task_id__in=list(rows)).order_by("due_on").values(
+            "task_id", "title", "due_on", "done_on"):
+        rows[m["task_id"]]["milestones"].append(m)
+    return [rows[i] for i in ids if i in rows]
 
 
 def light_counts(qs: QuerySet[Task], by: str) -> list[dict[str, Any]]:
@@ -174,3 +220,15 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def pickers(user: Any, tf: TaskForce) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The people and units a task of ``tf`` can be given or sent to, as ``user`` may see them: the task
+    force's active members and member units (not the whole directory, which runs to tens of thousands)."""
+    from zhuanban.taskforces import access as tf_access
+
+    people = (tf_access.visible_people(user).filter(memberships__taskforce=tf, memberships__end_on__isnull=True)
+              .select_related("home_unit").distinct().order_by("name"))
+    units = (tf_access.visible_units(user).filter(memberships__taskforce=tf, memberships__left_on__isnull=True)
+             .distinct().order_by("name"))
+    return people, units

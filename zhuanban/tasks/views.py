@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from zhuanban.core.errors import DomainError, NotFound
 from zhuanban.core.replica import reading_replica
+from zhuanban.org.models import Person, Unit
 from zhuanban.taskforces import access as tf_access
 from zhuanban.taskforces.models import TaskForce
 from zhuanban.web.views.common import load_taskforce, tf_context
@@ -39,21 +42,25 @@ def _date(value: dt.datetime | None) -> str | None:
     return timezone.localtime(value).date().isoformat() if value else None
 
 
-def gantt_data(tasks: list[Task]) -> list[dict[str, Any]]:
+def gantt_data(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The chart's rows (``queries.chart_rows`` dicts, each with its ``depth``) as frappe-gantt reads them."""
     rows = []
+    url = reverse("task_detail", args=[987654321]).replace("987654321", "{}")
+    tz = timezone.get_current_timezone()
     for t in tasks:
-        due = t.due_at or t.start_at
-        start = t.start_at or due
+        due = t["due_at"] or t["start_at"]
+        start = t["start_at"] or due
         if start is None:
             continue
         rows.append({
-            "id": f"t{t.pk}", "pk": t.pk, "name": t.title, "start": _date(start), "end": _date(due),
-            "progress": t.progress, "dependencies": ",".join(f"t{d.depends_on_id}" for d in t.dependencies.all()),
-            "custom_class": f"zb-light-{t.light}", "version": t.version, "light": t.light,
-            "depth": getattr(t, "depth", 0), "url": reverse("task_detail", args=[t.pk]),
-            "who": t.responsible.name if t.responsible else "",
-            "unit": t.lead_unit_id, "person": t.responsible_id, "group": t.group_id,
-            "milestones": [{"title": m.title, "date": m.due_on.isoformat()} for m in t.milestones.all()],
+            "id": f"t{t['pk']}", "pk": t["pk"], "name": t["title"], "start": start.astimezone(tz).date().isoformat(),
+            "end": due.astimezone(tz).date().isoformat(), "progress": t["progress"],
+            "dependencies": ",".join(f"t{d}" for d in t["depends_on"]),
+            "custom_class": f"zb-light-{t['light']}", "version": t["version"], "light": t["light"],
+            "depth": t.get("depth", 0), "url": url.format(t["pk"]),
+            "who": t["responsible"]["name"] if t["responsible"] else "",
+            "unit": t["lead_unit_id"], "person": t["responsible_id"], "group": t["group_id"],
+            "milestones": [{"title": m["title"], "date": m["due_on"].isoformat()} for m in t["milestones"]],
         })
     return rows
 
@@ -90,33 +97,69 @@ def rest_days(rows: list[dict[str, Any]], pad_before: int = 62, pad_after: int =
     return [d.isoformat() for d in days if not works(d)]
 
 
+WALL_VIEWS = ("tree", "gantt", "kanban", "counts")
+MY_PAGE = 100  # rows of "my tasks" per page, most urgent first
+TREE_PAGE = 200  # rows of the task tree per page
+KANBAN_CARDS = 100  # cards shown per kanban column (the column header gives the full count)
+
+
 @login_required
 def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    """The wall chart: one of four views of the task force's tasks (tree, Gantt, kanban, light counts),
+    each loading only what it draws."""
     tf, acc = load_taskforce(request, pk)
-    tree = queries.tree_of(tf, request.user)
+    view = request.GET.get("view") if request.GET.get("view") in WALL_VIEWS else "tree"
     filters = {k: request.GET.get(k, "") for k in ("light", "unit", "person", "group")}
-    shown = [t for t in tree if _matches(t, filters)]
-    visible = access.visible_tasks(request.user).filter(taskforce=tf)
-    rows = gantt_data(shown)
+    outline = queries.outline(tf, request.user)
+    shown = [r for r in outline if _matches(r, filters)]
     context = tf_context(tf, acc, "tasks") | {
-        "tree": shown, "filters": filters,
-        "kanban": [(s, Task.Status(s).label, [t for t in shown if t.status == s]) for s in KANBAN],
-        "unit_counts": queries.light_counts(visible, "lead_unit"),
-        "person_counts": queries.light_counts(visible, "responsible"),
-        "gantt": {"tasks": rows, "rest_days": rest_days(rows),
-                  "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED, "api": "/api/v1/tasks/"},
-        "groups": tf.groups.all(), "units": {t.lead_unit for t in tree if t.lead_unit},
-        "people": {t.responsible for t in tree if t.responsible},
-        "lights": Task.Light.choices,
-        "milestones": sorted(((t, m) for t in shown for m in t.milestones.all()), key=lambda tm: tm[1].due_on),
+        "view": view, "filters": filters, "shown_count": len(shown), "lights": Task.Light.choices,
+        "filter_query": urlencode({k: v for k, v in filters.items() if v}),
+        "groups": tf.groups.all(),
+        "units": Unit.objects.filter(pk__in={r["lead_unit_id"] for r in outline if r["lead_unit_id"]})
+        .only("id", "name", "short_name").order_by("name"),
+        "people": Person.objects.filter(pk__in={r["responsible_id"] for r in outline if r["responsible_id"]})
+        .only("id", "name").order_by("name"),
     }
+    if view == "tree":
+        page = Paginator(shown, TREE_PAGE).get_page(request.GET.get("page"))
+        depth = {r["id"]: r["depth"] for r in page.object_list}
+        rows = {t.pk: t for t in queries.with_list_data(Task.objects.filter(pk__in=list(depth)))}
+        tree = [rows[i] for i in depth if i in rows]
+        for t in tree:
+            t.depth = depth[t.pk]
+        context |= {"tree": tree, "page": page}
+    elif view == "gantt":
+        depth = {r["id"]: r["depth"] for r in shown}
+        chart = queries.chart_rows(request.user, list(depth))
+        for t in chart:
+            t["depth"] = depth[t["pk"]]
+        rows = gantt_data(chart)
+        context["gantt"] = {"tasks": rows, "rest_days": rest_days(rows),
+                            "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED,
+                            "api": "/api/v1/tasks/"}
+        context["milestones"] = sorted(((t, m) for t in chart for m in t["milestones"]),
+                                       key=lambda tm: tm[1]["due_on"])
+    elif view == "kanban":
+        columns: dict[str, list[int]] = {s: [] for s in KANBAN}
+        for r in shown:
+            if r["status"] in columns:
+                columns[r["status"]].append(r["id"])
+        cards = {t["pk"]: t for t in queries.chart_rows(
+            request.user, [i for ids in columns.values() for i in ids[:KANBAN_CARDS]])}
+        context["kanban"] = [(s, Task.Status(s).label, len(ids), [cards[i] for i in ids[:KANBAN_CARDS] if i in cards])
+                             for s, ids in columns.items()]
+    else:
+        visible = access.visible_tasks(request.user).filter(taskforce=tf)
+        context |= {"unit_counts": queries.light_counts(visible, "lead_unit"),
+                    "person_counts": queries.light_counts(visible, "responsible")}
     return render(request, "tasks/tab.html", context)
 
 
-def _matches(t: Task, f: dict[str, str]) -> bool:
-    return ((not f["light"] or t.light == f["light"]) and (not f["unit"] or str(t.lead_unit_id) == f["unit"])
-            and (not f["person"] or str(t.responsible_id) == f["person"])
-            and (not f["group"] or str(t.group_id) == f["group"]))
+def _matches(r: dict[str, Any], f: dict[str, str]) -> bool:
+    return ((not f["light"] or r["light"] == f["light"]) and (not f["unit"] or str(r["lead_unit_id"]) == f["unit"])
+            and (not f["person"] or str(r["responsible_id"]) == f["person"])
+            and (not f["group"] or str(r["group_id"]) == f["group"]))
 
 
 @login_required
@@ -124,6 +167,7 @@ def _matches(t: Task, f: dict[str, str]) -> bool:
 def task_new(request: HttpRequest, pk: int) -> HttpResponse:
     tf, acc = load_taskforce(request, pk, manage=True)
     parent_id = request.GET.get("parent") or request.POST.get("parent") or ""
+    people, units = queries.pickers(request.user, tf)
     if request.method == "POST":
         p = request.POST
         try:
@@ -132,13 +176,11 @@ def task_new(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, exc.message)
             return render(request, "tasks/form.html", tf_context(tf, acc, "tasks") | {
-                "values": p, "error": exc, "people": tf_access.visible_people(request.user)[:500],
-                "units": tf_access.visible_units(request.user)[:500], "parent_id": parent_id}, status=exc.status)
+                "values": p, "error": exc, "people": people, "units": units, "parent_id": parent_id}, status=exc.status)
         messages.success(request, _("已新建任务“%(title)s”") % {"title": task.title})
         return redirect("task_detail", task.pk)
     return render(request, "tasks/form.html", tf_context(tf, acc, "tasks") | {
-        "values": {}, "people": tf_access.visible_people(request.user)[:500],
-        "units": tf_access.visible_units(request.user)[:500], "parent_id": parent_id})
+        "values": {}, "people": people, "units": units, "parent_id": parent_id})
 
 
 def _form_refs(request: HttpRequest, tf: TaskForce, p: Any) -> dict[str, Any]:
@@ -183,6 +225,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     tf_acc = tf_access.get_access(request.user, task.taskforce)
     row = queries.with_list_data(Task.objects.filter(pk=task.pk)).get()
     children = queries.with_list_data(access.visible_tasks(request.user).filter(parent=task)).order_by("id")
+    people, units = queries.pickers(request.user, task.taskforce)
     from zhuanban.core.audit import ACTION_LABELS
     from zhuanban.core.models import AuditEvent
 
@@ -194,8 +237,8 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
                     for e in AuditEvent.objects.for_object(task).order_by("-at", "-id")[:100]],
         # Not "actions": that name is the task force's lifecycle buttons in the page header (tf_context).
         "task_actions": [(a, states.ACTION_LABELS[a]) for a in allowed_actions(row, acc) if a != "reassign"],
-        "people": tf_access.visible_people(request.user)[:500] if acc.manage or acc.worker else [],
-        "units": tf_access.visible_units(request.user)[:500] if acc.manage or acc.worker else [],
+        "people": people if acc.manage or acc.worker else [],
+        "units": units if acc.manage or acc.worker else [],
         "taskforces": tf_access.visible_taskforces(request.user)[:200] if acc.manage else [],
         "open_dispute": task.disputes.filter(status=Dispute.Status.OPEN).first(),
         "can_reassign": "reassign" in allowed_actions(row, acc) and task.taskforce.status not in tf_access.CLOSED,
@@ -278,9 +321,11 @@ def _hop_refs(request: HttpRequest, p: Any, prefix: str) -> dict[str, Any]:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request.user)
-    rows = list(queries.my_tasks(request.user, me.pk)[:500]) if me else []
+    page = Paginator(queries.my_tasks(request.user, me.pk) if me else Task.objects.none(), MY_PAGE).get_page(
+        request.GET.get("page"))
     to_sign = list(queries.with_list_data(access.awaiting_signature(request.user)).order_by("due_at", "id")[:200])
-    return render(request, "tasks/my.html", {"tasks": rows, "to_sign": to_sign, "section": "my_tasks"})
+    return render(request, "tasks/my.html", {"tasks": page.object_list, "page": page, "to_sign": to_sign,
+                                             "section": "my_tasks"})
 
 
 @login_required
