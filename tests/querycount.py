@@ -23,23 +23,26 @@ def _rows(response: Any) -> int:
     return len(body["items"]) if isinstance(body, dict) else len(body)
 
 
-def count_queries(client: Any, url: str) -> tuple[int, int, list[str]]:
-    """(query count, rows listed, the SQL) of one GET of ``url``."""
+def count_queries(client: Any, url: str, rows: Callable[[Any], int] = _rows) -> tuple[int, int, list[str]]:
+    """(query count, rows listed, the SQL) of one GET of ``url``; ``rows(response)`` counts what a page
+    lists (default: the items of a JSON list)."""
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, response.content
-    return len(ctx), _rows(response), [q["sql"] for q in ctx.captured_queries]
+    return len(ctx), rows(response), [q["sql"] for q in ctx.captured_queries]
 
 
-def assert_constant_queries(client: Any, url: str, grow: Callable[[], Any], *, min_growth: int = 2) -> int:
+def assert_constant_queries(client: Any, url: str, grow: Callable[[], Any], *, min_growth: int = 2,
+                            rows: Callable[[Any], int] = _rows) -> int:
     """Assert GET ``url`` costs the same number of queries before and after ``grow()`` adds rows.
 
-    Returns the query count, so a caller may also pin it (``assert ... <= 8``).
+    Returns the query count, so a caller may also pin it (``assert ... <= 8``).  For an HTML page pass
+    ``rows``, e.g. ``lambda r: len(r.context["tree"])``.
     """
     client.get(url)  # warm-up
-    small, small_rows, small_sql = count_queries(client, url)
+    small, small_rows, small_sql = count_queries(client, url, rows)
     grow()
-    large, large_rows, large_sql = count_queries(client, url)
+    large, large_rows, large_sql = count_queries(client, url, rows)
     assert large_rows >= small_rows + min_growth, (
         f"grow() should add at least {min_growth} rows to {url}: {small_rows} → {large_rows}"
     )

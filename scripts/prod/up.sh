@@ -111,7 +111,7 @@ fi
 # ---- the environment every process of the profile shares ------------------------------------------------
 PORT="${PORT:-$(free_port)}"
 DEMO=0
-[ "$DATA" = "demo" ] && DEMO=1
+{ [ "$DATA" = "demo" ] || [ "$DATA" = "scale" ]; } && DEMO=1  # generated accounts are demo accounts too
 umask 077
 {
   echo "# written by scripts/prod/up.sh on $(date -Is); source it: . $PROD/env"

@@ -99,6 +99,7 @@ def rest_days(rows: list[dict[str, Any]], pad_before: int = 62, pad_after: int =
 
 WALL_VIEWS = ("tree", "gantt", "kanban", "counts")
 MY_PAGE = 100  # rows of "my tasks" per page, most urgent first
+MILESTONES_LISTED = 30  # open time nodes listed under the Gantt
 TREE_PAGE = 200  # rows of the task tree per page
 KANBAN_CARDS = 100  # cards shown per kanban column (the column header gives the full count)
 
@@ -138,8 +139,11 @@ def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         context["gantt"] = {"tasks": rows, "rest_days": rest_days(rows),
                             "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED,
                             "api": "/api/v1/tasks/"}
-        context["milestones"] = sorted(((t, m) for t in chart for m in t["milestones"]),
-                                       key=lambda tm: tm[1]["due_on"])
+        # Under the chart: the time nodes still open, nearest first (the chart itself shows them all).
+        upcoming = sorted(((t, m) for t in chart for m in t["milestones"] if not m["done_on"]),
+                          key=lambda tm: tm[1]["due_on"])
+        context["milestones"] = upcoming[:MILESTONES_LISTED]
+        context["milestones_open"] = len(upcoming)
     elif view == "kanban":
         columns: dict[str, list[int]] = {s: [] for s in KANBAN}
         for r in shown:
