@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from zhuanban.core.context import memoized
 from zhuanban.core.errors import Forbidden, NotFound
@@ -75,7 +75,7 @@ def _full_and_received(user: Any, person: Person, tf_ids: list[int]) -> tuple[li
         full = [i for i in tf_ids if i not in external_only]
         received = list(Dispatch.objects.filter(
             Q(to_person=person) | Q(to_taskforce_id__in=full) | _unit_receiver(person)
-        ).exclude(status=Dispatch.Status.SUPERSEDED).values_list("task_id", flat=True).distinct())
+        ).exclude(status=Dispatch.Status.SUPERSEDED).order_by().values_list("task_id", flat=True).distinct())
         return full, received
 
     return memoized(("tasks.full_received", user.pk), compute)
@@ -83,11 +83,16 @@ def _full_and_received(user: Any, person: Person, tf_ids: list[int]) -> tuple[li
 
 def _unit_receiver(person: Person) -> Q:
     """Dispatches to a unit this person speaks for (``receivers_of``): as the unit's active liaison in
-    the task's task force, or as its leader."""
-    liaison = Membership.objects.filter(person_id=person.pk, end_on__isnull=True, role=Membership.Role.LIAISON)
-    # The IN narrows to the person's few units first (indexed); the EXISTS then pins the task force.
-    q = Q(to_unit_id__in=liaison.values("member_unit__unit_id")) & Q(Exists(liaison.filter(
-        taskforce_id=OuterRef("task__taskforce_id"), member_unit__unit_id=OuterRef("to_unit_id"))))
+    the task's task force, or as its leader.  The person's few liaison posts are read first, so the
+    condition is a short list of (unit, task forces) pairs the indexes answer."""
+    posts: dict[int, list[int]] = {}
+    for tf_id, unit_id in Membership.objects.filter(
+            person_id=person.pk, end_on__isnull=True, role=Membership.Role.LIAISON,
+            member_unit__isnull=False).values_list("taskforce_id", "member_unit__unit_id"):
+        posts.setdefault(unit_id, []).append(tf_id)
+    q = Q(pk__in=[])
+    for unit_id, tf_ids in posts.items():
+        q |= Q(to_unit_id=unit_id, task__taskforce_id__in=tf_ids)
     if person.is_unit_leader and person.home_unit_id:
         q |= Q(to_unit_id=person.home_unit_id)
     return q
@@ -120,8 +125,9 @@ def awaiting_signature(user: Any) -> QuerySet[Task]:
         return Task.objects.none()
     managed = Membership.objects.filter(person_id=person.pk, end_on__isnull=True,
                                         role__in=tf_access.MANAGER_ROLES).values("taskforce_id")
-    hops = Dispatch.objects.filter(status=Dispatch.Status.PENDING).filter(
-        Q(to_person_id=person.pk) | _unit_receiver(person) | Q(to_taskforce__in=managed)).values("task_id")
+    hops = list(Dispatch.objects.filter(status=Dispatch.Status.PENDING).filter(
+        Q(to_person_id=person.pk) | _unit_receiver(person) | Q(to_taskforce__in=managed))
+        .order_by().values_list("task_id", flat=True).distinct())
     return visible_tasks(user).filter(status=Task.Status.DISPATCHED, id__in=hops)
 
 

@@ -76,12 +76,17 @@ def task_list(user: Any, filters: dict[str, Any]) -> QuerySet[Task]:
     return with_list_data(qs)
 
 
-def my_tasks(user: Any, person_id: int) -> QuerySet[Task]:
+def my_tasks(user: Any, person_id: int, *, lean: bool = False) -> QuerySet[Task]:
     """A person's open tasks across all task forces, most urgent first: red, yellow, green, then by
-    deadline and priority."""
+    deadline and priority.  ``lean``: only what the "my tasks" page shows (title, task force, deadline,
+    progress, status, light), without the list annotations the API rows carry."""
     qs = visible_tasks(user).filter(responsible_id=person_id).exclude(status__in=Task.CLOSED)
-    return with_list_data(qs).annotate(light_rank=LIGHT_RANK).order_by(
-        "light_rank", "due_at", "priority", "id")
+    if lean:
+        qs = qs.select_related("taskforce").only(
+            "id", "title", "due_at", "progress", "status", "light", "priority", "taskforce__name")
+    else:
+        qs = with_list_data(qs)
+    return qs.annotate(light_rank=LIGHT_RANK).order_by("light_rank", "due_at", "priority", "id")
 
 
 def tree_of(tf: TaskForce, user: Any) -> list[Task]:
@@ -106,12 +111,17 @@ def tree_of(tf: TaskForce, user: Any) -> list[Task]:
     return out
 
 
-def outline(tf: TaskForce, user: Any) -> list[dict[str, Any]]:
+CHART_FIELDS = ("title", "start_at", "due_at", "progress", "version")
+
+
+def outline(tf: TaskForce, user: Any, *, chart: bool = False) -> list[dict[str, Any]]:
     """Every visible task of a task force in tree order (depth-first) with ``depth`` — only the columns
-    that ordering and the wall chart's filters need, so a task force of thousands of tasks is one light
-    query; pages then load full rows for what they show."""
+    that ordering and the wall chart's filters need (with ``chart``, also what the Gantt draws), so a task
+    force of thousands of tasks is one light query; pages then load full rows for what they show."""
+    fields = ["id", "parent_id", "status", "light", "lead_unit_id", "responsible_id", "group_id"]
+    extra = {"responsible_name": F("responsible__name")} if chart else {}
     rows = list(visible_tasks(user).filter(taskforce=tf).order_by("id").values(
-        "id", "parent_id", "status", "light", "lead_unit_id", "responsible_id", "group_id"))
+        *fields, *(CHART_FIELDS if chart else ()), **extra))
     ids = {r["id"] for r in rows}
     by_parent: dict[int | None, list[dict[str, Any]]] = {}
     for r in rows:
@@ -126,24 +136,24 @@ def outline(tf: TaskForce, user: Any) -> list[dict[str, Any]]:
     return out
 
 
-def chart_rows(user: Any, ids: list[int]) -> list[dict[str, Any]]:
-    """What the Gantt and the kanban draw for ``ids`` (in that order), as plain dicts: title, dates,
-    progress, light, version, the responsible person's name, dependencies and milestones.  Three flat
-    queries and no model instances: a chart of thousands of tasks stays cheap."""
+def with_chart_extras(tf: TaskForce, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Complete ``outline(..., chart=True)`` rows for drawing: ``pk``, the light's label, the responsible
+    person, and each task's dependencies and milestones (two flat queries for the whole task force)."""
     light_label = dict(Task.Light.choices)
-    rows = {r["pk"]: r for r in visible_tasks(user).filter(pk__in=ids).values(
-        "pk", "title", "status", "start_at", "due_at", "progress", "light", "version", "lead_unit_id",
-        "group_id", "responsible_id", responsible_name=F("responsible__name"))}
-    for r in rows.values():
+    by_id = {r["id"]: r for r in rows}
+    for r in rows:
+        r["pk"] = r["id"]
         r["responsible"] = {"name": r["responsible_name"]} if r["responsible_id"] else None
         r["get_light_display"] = light_label.get(r["light"], "")
         r["depends_on"], r["milestones"] = [], []
-    for task_id, depends_on in Dependency.objects.filter(task_id__in=list(rows)).values_list("task_id", "depends_on_id"):
-        rows[task_id]["depends_on"].append(depends_on)
-    for m in Milestone.objects.filter(task_id__in=list(rows)).order_by("due_on").values(
+    for task_id, depends_on in Dependency.objects.filter(task__taskforce=tf).values_list("task_id", "depends_on_id"):
+        if task_id in by_id:
+            by_id[task_id]["depends_on"].append(depends_on)
+    for m in Milestone.objects.filter(task__taskforce=tf).order_by("due_on").values(
             "task_id", "title", "due_on", "done_on"):
-        rows[m["task_id"]]["milestones"].append(m)
-    return [rows[i] for i in ids if i in rows]
+        if m["task_id"] in by_id:
+            by_id[m["task_id"]]["milestones"].append(m)
+    return rows
 
 
 def light_counts(qs: QuerySet[Task], by: str) -> list[dict[str, Any]]:

@@ -43,7 +43,7 @@ def _date(value: dt.datetime | None) -> str | None:
 
 
 def gantt_data(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The chart's rows (``queries.chart_rows`` dicts, each with its ``depth``) as frappe-gantt reads them."""
+    """The chart's rows (``queries.outline(..., chart=True)`` rows completed by ``with_chart_extras``) as frappe-gantt reads them."""
     rows = []
     url = reverse("task_detail", args=[987654321]).replace("987654321", "{}")
     tz = timezone.get_current_timezone()
@@ -98,8 +98,9 @@ def rest_days(rows: list[dict[str, Any]], pad_before: int = 62, pad_after: int =
 
 
 WALL_VIEWS = ("tree", "gantt", "kanban", "counts")
-MY_PAGE = 100  # rows of "my tasks" per page, most urgent first
+MY_PAGE = 50  # rows of "my tasks" per page, most urgent first
 MILESTONES_LISTED = 30  # open time nodes listed under the Gantt
+TO_SIGN_LISTED = 20  # tasks waiting for my signature listed on "my tasks", earliest deadline first
 TREE_PAGE = 200  # rows of the task tree per page
 KANBAN_CARDS = 100  # cards shown per kanban column (the column header gives the full count)
 
@@ -111,7 +112,8 @@ def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     tf, acc = load_taskforce(request, pk)
     view = request.GET.get("view") if request.GET.get("view") in WALL_VIEWS else "tree"
     filters = {k: request.GET.get(k, "") for k in ("light", "unit", "person", "group")}
-    outline = queries.outline(tf, request.user)
+    # The Gantt draws every shown task: its outline carries the chart's columns too (one query).
+    outline = queries.outline(tf, request.user, chart=view in ("gantt", "kanban"))
     shown = [r for r in outline if _matches(r, filters)]
     context = tf_context(tf, acc, "tasks") | {
         "view": view, "filters": filters, "shown_count": len(shown), "lights": Task.Light.choices,
@@ -131,10 +133,7 @@ def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
             t.depth = depth[t.pk]
         context |= {"tree": tree, "page": page}
     elif view == "gantt":
-        depth = {r["id"]: r["depth"] for r in shown}
-        chart = queries.chart_rows(request.user, list(depth))
-        for t in chart:
-            t["depth"] = depth[t["pk"]]
+        chart = queries.with_chart_extras(tf, shown)
         rows = gantt_data(chart)
         context["gantt"] = {"tasks": rows, "rest_days": rest_days(rows),
                             "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED,
@@ -145,14 +144,12 @@ def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         context["milestones"] = upcoming[:MILESTONES_LISTED]
         context["milestones_open"] = len(upcoming)
     elif view == "kanban":
-        columns: dict[str, list[int]] = {s: [] for s in KANBAN}
+        columns: dict[str, list[dict[str, Any]]] = {s: [] for s in KANBAN}
         for r in shown:
             if r["status"] in columns:
-                columns[r["status"]].append(r["id"])
-        cards = {t["pk"]: t for t in queries.chart_rows(
-            request.user, [i for ids in columns.values() for i in ids[:KANBAN_CARDS]])}
-        context["kanban"] = [(s, Task.Status(s).label, len(ids), [cards[i] for i in ids[:KANBAN_CARDS] if i in cards])
-                             for s, ids in columns.items()]
+                columns[r["status"]].append(r)
+        queries.with_chart_extras(tf, [r for rows in columns.values() for r in rows[:KANBAN_CARDS]])
+        context["kanban"] = [(s, Task.Status(s).label, len(rows), rows[:KANBAN_CARDS]) for s, rows in columns.items()]
     else:
         visible = access.visible_tasks(request.user).filter(taskforce=tf)
         context |= {"unit_counts": queries.light_counts(visible, "lead_unit"),
@@ -325,11 +322,14 @@ def _hop_refs(request: HttpRequest, p: Any, prefix: str) -> dict[str, Any]:
 @login_required
 def my_tasks(request: HttpRequest) -> HttpResponse:
     me = access.person_of(request.user)
-    page = Paginator(queries.my_tasks(request.user, me.pk) if me else Task.objects.none(), MY_PAGE).get_page(
+    page = Paginator(queries.my_tasks(request.user, me.pk, lean=True) if me else Task.objects.none(), MY_PAGE).get_page(
         request.GET.get("page"))
-    to_sign = list(queries.with_list_data(access.awaiting_signature(request.user)).order_by("due_at", "id")[:200])
-    return render(request, "tasks/my.html", {"tasks": page.object_list, "page": page, "to_sign": to_sign,
-                                             "section": "my_tasks"})
+    awaiting = access.awaiting_signature(request.user)
+    to_sign = list(awaiting.select_related("taskforce").only(
+        "id", "title", "due_at", "light", "taskforce__name").order_by("due_at", "id")[:TO_SIGN_LISTED])
+    return render(request, "tasks/my.html", {
+        "tasks": page.object_list, "page": page, "to_sign": to_sign, "section": "my_tasks",
+        "to_sign_total": awaiting.count() if len(to_sign) == TO_SIGN_LISTED else len(to_sign)})
 
 
 @login_required
