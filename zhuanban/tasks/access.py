@@ -73,9 +73,15 @@ def _full_and_received(user: Any, person: Person, tf_ids: list[int]) -> tuple[li
     def compute() -> tuple[list[int], list[int]]:
         external_only = set(_external_only_ids(person).values_list("taskforce_id", flat=True))
         full = [i for i in tf_ids if i not in external_only]
-        received = list(Dispatch.objects.filter(
+        hops = Dispatch.objects.filter(
             Q(to_person=person) | Q(to_taskforce_id__in=full) | _unit_receiver(person)
-        ).exclude(status=Dispatch.Status.SUPERSEDED).order_by().values_list("task_id", flat=True).distinct())
+        ).exclude(status=Dispatch.Status.SUPERSEDED).order_by().values_list(
+            "task_id", "task__taskforce_id", "task__security_label").distinct()
+        # Only what the task-force rule does not already show: tasks elsewhere, and 敏感 ones (which the
+        # task-force rule hides).  Keeps the id list — and every query that carries it — short.
+        seen = set(full)
+        received = sorted({task_id for task_id, tf_id, label in hops
+                           if tf_id not in seen or label == SecurityLabel.SENSITIVE})
         return full, received
 
     return memoized(("tasks.full_received", user.pk), compute)

@@ -46,15 +46,14 @@ def gantt_data(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The chart's rows (``queries.outline(..., chart=True)`` rows completed by ``with_chart_extras``) as frappe-gantt reads them."""
     rows = []
     url = reverse("task_detail", args=[987654321]).replace("987654321", "{}")
-    tz = timezone.get_current_timezone()
     for t in tasks:
-        due = t["due_at"] or t["start_at"]
-        start = t["start_at"] or due
+        due = t["due_day"] or t["start_day"]
+        start = t["start_day"] or due
         if start is None:
             continue
         rows.append({
-            "id": f"t{t['pk']}", "pk": t["pk"], "name": t["title"], "start": start.astimezone(tz).date().isoformat(),
-            "end": due.astimezone(tz).date().isoformat(), "progress": t["progress"],
+            "id": f"t{t['pk']}", "pk": t["pk"], "name": t["title"], "start": start.isoformat(),
+            "end": due.isoformat(), "progress": t["progress"],
             "dependencies": ",".join(f"t{d}" for d in t["depends_on"]),
             "custom_class": f"zb-light-{t['light']}", "version": t["version"], "light": t["light"],
             "depth": t.get("depth", 0), "url": url.format(t["pk"]),
