@@ -9,7 +9,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_ENV := ZHUANBAN_VAR_DIR=$(CURDIR)/var ZHUANBAN_DEMO=1 ZHUANBAN_HTTPS=0 ZHUANBAN_ALLOWED_HOSTS=127.0.0.1,localhost \
 	ZHUANBAN_SECRET_KEY=$$(cat var/secret_key) ZHUANBAN_CRYPTO_KEY_FILE=$(CURDIR)/var/crypto_keys
-PYTEST_ARGS ?=
+# Two workers (pytest-xdist): the suite spends much of its time waiting on browsers and databases.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: demo test deps assets system-deps lint security bandit pip-audit test-sqlite test-postgres secret clean
 

@@ -87,17 +87,22 @@ def _full_and_received(user: Any, person: Person, tf_ids: list[int]) -> tuple[li
     return memoized(("tasks.full_received", user.pk), compute)
 
 
-def _unit_receiver(person: Person) -> Q:
-    """Dispatches to a unit this person speaks for (``receivers_of``): as the unit's active liaison in
-    the task's task force, or as its leader.  The person's few liaison posts are read first, so the
-    condition is a short list of (unit, task forces) pairs the indexes answer."""
+def _liaison_posts(person: Person) -> dict[int, list[int]]:
+    """unit id → the task forces where the person is that member unit's active liaison."""
     posts: dict[int, list[int]] = {}
     for tf_id, unit_id in Membership.objects.filter(
             person_id=person.pk, end_on__isnull=True, role=Membership.Role.LIAISON,
             member_unit__isnull=False).values_list("taskforce_id", "member_unit__unit_id"):
         posts.setdefault(unit_id, []).append(tf_id)
+    return posts
+
+
+def _unit_receiver(person: Person) -> Q:
+    """Dispatches to a unit this person speaks for (``receivers_of``): as the unit's active liaison in
+    the task's task force, or as its leader.  The person's few liaison posts are read first, so the
+    condition is a short list of (unit, task forces) pairs the indexes answer."""
     q = Q(pk__in=[])
-    for unit_id, tf_ids in posts.items():
+    for unit_id, tf_ids in _liaison_posts(person).items():
         q |= Q(to_unit_id=unit_id, task__taskforce_id__in=tf_ids)
     if person.is_unit_leader and person.home_unit_id:
         q |= Q(to_unit_id=person.home_unit_id)
@@ -131,10 +136,18 @@ def awaiting_signature(user: Any) -> QuerySet[Task]:
         return Task.objects.none()
     managed = Membership.objects.filter(person_id=person.pk, end_on__isnull=True,
                                         role__in=tf_access.MANAGER_ROLES).values("taskforce_id")
-    hops = list(Dispatch.objects.filter(status=Dispatch.Status.PENDING).filter(
-        Q(to_person_id=person.pk) | _unit_receiver(person) | Q(to_taskforce__in=managed))
-        .order_by().values_list("task_id", flat=True).distinct())
-    return visible_tasks(user).filter(status=Task.Status.DISPATCHED, id__in=hops)
+    # Three narrow lookups instead of one OR across a join (which PostgreSQL answers with a scan).
+    pending = Dispatch.objects.filter(status=Dispatch.Status.PENDING).order_by()
+    hops = set(pending.filter(to_person_id=person.pk).values_list("task_id", flat=True))
+    hops |= set(pending.filter(to_taskforce__in=managed).values_list("task_id", flat=True))
+    posts = _liaison_posts(person)
+    leader_of = person.home_unit_id if person.is_unit_leader else None
+    units = set(posts) | ({leader_of} if leader_of else set())
+    for task_id, unit_id, tf_id in pending.filter(to_unit_id__in=units).values_list(
+            "task_id", "to_unit_id", "task__taskforce_id"):
+        if unit_id == leader_of or tf_id in posts.get(unit_id, ()):
+            hops.add(task_id)
+    return visible_tasks(user).filter(status=Task.Status.DISPATCHED, id__in=sorted(hops))
 
 
 def pending_hop(task: Task) -> Dispatch | None:
