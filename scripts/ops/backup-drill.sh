@@ -8,42 +8,11 @@
 #   scripts/ops/backup-drill.sh            exit 0 when everything matches; the cluster is removed
 #   KEEP=1 scripts/ops/backup-drill.sh     keep the work folder (cluster stopped) for a look
 # Options: ZHUANBAN_BIN (default .venv/bin/zhuanban), PG_BIN (default the newest /usr/lib/postgresql/*/bin).
-set -euo pipefail
-
-ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-ZB="${ZHUANBAN_BIN:-$ROOT/.venv/bin/zhuanban}"
-PG_BIN="${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
-if [ -z "$PG_BIN" ] || [ ! -x "$PG_BIN/initdb" ]; then
-  echo "PostgreSQL server binaries not found (install Debian's postgresql package)" >&2
-  exit 2
-fi
-T0=$(date +%s.%N)
-elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(date +%s.%N)"; }
-step() { echo "== $* (t+$(elapsed "$T0") s)"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-
-WORK="$(mktemp -d /tmp/zhuanban-backup-drill.XXXXXX)"
-RUN_AS=()
-if [ "$(id -u)" = "0" ]; then
-  chown postgres: "$WORK"          # PostgreSQL refuses to run as root: the cluster belongs to postgres
-  RUN_AS=(runuser -u postgres --)
-fi
-PORT="$(free_port)"
-cleanup() {
-  "${RUN_AS[@]}" "$PG_BIN/pg_ctl" -D "$WORK/primary" -m immediate stop >/dev/null 2>&1 || true
-  if [ "${KEEP:-0}" = "1" ]; then echo "kept $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-
-# The application's environment: nothing inherited (a test run's settings, a real deployment's URL).
-for v in $(compgen -e | grep '^ZHUANBAN_' || true); do unset "$v"; done
-export DJANGO_SETTINGS_MODULE=zhuanban.settings ZHUANBAN_PG_BIN="$PG_BIN"
-export ZHUANBAN_SECRET_KEY="drill-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')"
-export ZHUANBAN_CRYPTO_KEYS="k1:$(python3 -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')"
-export ZHUANBAN_DEMO=1 ZHUANBAN_HTTPS=0 ZHUANBAN_VAR_DIR="$WORK/var" ZHUANBAN_MEDIA_ROOT="$WORK/media"
+DRILL=backup CLUSTERS="primary"
+. "$(dirname "$0")/drill-lib.sh"
+export ZHUANBAN_DEMO=1 ZHUANBAN_MEDIA_ROOT="$WORK/media"
 URL="postgres://zhuanban@127.0.0.1:$PORT"
 export ZHUANBAN_DATABASE_URL="$URL/zhuanban"
-psql() { "$PG_BIN/psql" -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
 step "cluster: initdb + start on 127.0.0.1:$PORT ($("$PG_BIN/postgres" --version))"
 "${RUN_AS[@]}" "$PG_BIN/initdb" -D "$WORK/primary" -U zhuanban --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
