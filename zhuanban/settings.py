@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "zhuanban.org",
     "zhuanban.taskforces",
     "zhuanban.tasks",
+    "zhuanban.meetings",
+    "zhuanban.reports",
     "zhuanban.web",
     "zhuanban.demo",
     "zhuanban.scale",

@@ -16,6 +16,8 @@ urlpatterns = [
     path("security/", include("zhuanban.security.urls")),
     path("", include("zhuanban.files.urls")),
     path("", include("zhuanban.tasks.urls")),
+    path("", include("zhuanban.meetings.urls")),
+    path("", include("zhuanban.reports.urls")),
     path("", include("zhuanban.accounts.urls")),
     path("", include("zhuanban.web.urls")),
 ]

@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from zhuanban.accounts.services import mark_demo
 from zhuanban.core.errors import DomainError
+from zhuanban.meetings import demo as meetings_demo
 from zhuanban.org import services as org_services
 from zhuanban.org.models import Person, Region, Unit, User
+from zhuanban.reports import demo as reports_demo
 from zhuanban.taskforces import services as tf_services
 from zhuanban.taskforces.models import DemandItem, Membership, TaskForce
 from zhuanban.tasks import services as task_services
@@ -192,6 +194,11 @@ class DemoLoader:
                     self._tasks(tf_plan, tf)
                 else:
                     self.progress(demo_tasks.count(tf_plan.spec.key))
+            # The rhythms of the running task forces, once their tasks exist: meetings, duty rosters and
+            # resident stations (meetings.demo), report templates and a few weeks of filed reports
+            # (reports.demo).  Each is idempotent and goes through its app's services.
+            meetings_demo.load(self.admin, self.taskforces)
+            reports_demo.load(self.admin, self.taskforces)
             # Published password: mark them, so a production start refuses to run while any is active.
             mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
         self.summary.totals = {
