@@ -131,7 +131,7 @@ def generate(scale: str, *, seed: int = DEFAULT_SEED, today: dt.date | None = No
             ctx.timings[phase.name] = round(time.monotonic() - t0, 2)
         reset_sequences(_generated_models())
         ctx.counts["accounts"] = len(ctx.person_user)
-        ctx.subjects = _subjects(ctx)
+        ctx.subjects = {**ctx.subjects, **_subjects(ctx)}  # later phases may have added theirs
         duration = dt.timedelta(seconds=round(time.monotonic() - started, 2))
         dataset = Dataset.objects.create(scale=scale, seed=seed, anchor_date=ctx.today, counts=ctx.counts,
                                          subjects=ctx.subjects, timings=ctx.timings, duration=duration,
