@@ -17,6 +17,8 @@ filer and period, whatever the client does.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 
@@ -45,7 +47,7 @@ class ReportTemplate(VersionedModel):
     name = models.CharField("报表名称", max_length=120)
     description = models.TextField("填报说明", blank=True)
     cadence = models.CharField("报送周期", max_length=10, choices=Cadence.choices, default=Cadence.DAILY)
-    due_time = models.TimeField("截止时间", default="17:00")
+    due_time = models.TimeField("截止时间", default=dt.time(17, 0))
     # Daily reports exist on workdays only, unless the task force works every day (e.g. during the Games).
     every_day = models.BooleanField("含节假日每日报送", default=False)
     grace_workdays = models.PositiveSmallIntegerField("截止后补报期（工作日）", default=1)
