@@ -1,0 +1,96 @@
+"""The agenda of a meeting, built from the task force's state, so the weekly "each unit reports its
+projects" (各单位汇报项目进展) is prepared, not improvised:
+
+1. per member unit: its open tasks (as lead unit) with light counts, and the red and yellow ones;
+2. overdue items with the responsible person and their dispatching unit (问题追溯到人和派出单位);
+3. open disputes (推诿争议待裁定);
+4. reports missing today (from ``zhuanban.reports.queries.missing_for_taskforce``).
+
+Only tasks the viewer may see are listed (``tasks.access.visible_tasks``).  A fixed number of queries,
+whatever the size of the task force: member units, light counts, the flagged tasks, the disputes, and
+the reports app's own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from zhuanban.taskforces.models import TaskForce
+
+# How many red/yellow and overdue tasks the agenda lists (the counts are always complete).
+FLAGGED_LISTED = 200
+
+
+def missing_reports(tf: TaskForce, day: dt.date) -> list[dict[str, Any]] | None:
+    """The reports not filed for ``day`` (``None`` when the reports app does not provide them)."""
+    try:
+        from zhuanban.reports.queries import missing_for_taskforce
+    except ImportError:
+        return None
+    return list(missing_for_taskforce(tf, day))
+
+
+def build(user: Any, tf: TaskForce, day: dt.date | None = None) -> dict[str, Any]:
+    from zhuanban.tasks.access import visible_tasks
+    from zhuanban.tasks.models import Dispute, Task
+    from zhuanban.tasks.queries import with_list_data
+
+    day = day or timezone.localdate()
+    now = timezone.now()
+    units = list(tf.member_units.filter(left_on__isnull=True).select_related("unit").order_by("role", "id"))
+    open_tasks = visible_tasks(user).filter(taskforce=tf).exclude(status__in=Task.CLOSED)
+    counts: dict[int | None, dict[str, int]] = defaultdict(lambda: {"green": 0, "yellow": 0, "red": 0, "total": 0})
+    for row in open_tasks.order_by().values("lead_unit_id", "light").annotate(n=Count("id")):
+        c = counts[row["lead_unit_id"]]
+        c[row["light"]] = c.get(row["light"], 0) + row["n"]
+        c["total"] += row["n"]
+    flagged = list(with_list_data(open_tasks.filter(Q(light__in=("red", "yellow")) | Q(due_at__lt=now)))
+                   .order_by("due_at", "id")[:FLAGGED_LISTED])
+    by_unit: dict[int | None, list[Any]] = defaultdict(list)
+    overdue: list[Any] = []
+    for t in flagged:
+        if t.light in ("red", "yellow"):
+            by_unit[t.lead_unit_id].append(t)
+        if t.due_at is not None and t.due_at < now:
+            overdue.append(t)
+    unit_ids = {mu.unit_id for mu in units}
+    sections = [{"unit": mu.unit, "role": mu.get_role_display(), "counts": dict(counts[mu.unit_id]),
+                 "flagged": by_unit.get(mu.unit_id, [])} for mu in units]
+    others = {k: v for k, v in counts.items() if k not in unit_ids}
+    if others:
+        total = {"green": 0, "yellow": 0, "red": 0, "total": 0}
+        for c in others.values():
+            for k in total:
+                total[k] += c.get(k, 0)
+        sections.append({"unit": None, "role": "", "counts": total,
+                         "flagged": [t for k in others for t in by_unit.get(k, [])]})
+    disputes = list(Dispute.objects.filter(taskforce=tf, status=Dispute.Status.OPEN, task__in=visible_tasks(user))
+                    .select_related("task").order_by("opened_at", "id")[:FLAGGED_LISTED])
+    missing = missing_reports(tf, day)
+    return {"day": day, "units": sections, "overdue": overdue, "disputes": disputes, "missing_reports": missing,
+            "missing_available": missing is not None}
+
+
+def summary(agenda: dict[str, Any]) -> dict[str, Any]:
+    """The agenda as JSON (the API's meeting detail)."""
+
+    def task(t: Any) -> dict[str, Any]:
+        return {"id": t.pk, "title": t.title, "light": t.light, "status": t.status, "due_at": t.due_at,
+                "lead_unit": str(t.lead_unit) if t.lead_unit_id else None,
+                "responsible": t.responsible.name if t.responsible_id else None,
+                "dispatching_unit": getattr(t, "dispatching_unit_name", None)}
+
+    return {
+        "day": agenda["day"],
+        "units": [{"unit": {"id": s["unit"].pk, "name": str(s["unit"])} if s["unit"] else None,
+                   "counts": s["counts"], "flagged": [task(t) for t in s["flagged"]]} for s in agenda["units"]],
+        "overdue": [task(t) for t in agenda["overdue"]],
+        "disputes": [{"id": d.pk, "task": {"id": d.task_id, "title": d.task.title}, "opened_at": d.opened_at,
+                      "bounces": len(d.bounces or [])} for d in agenda["disputes"]],
+        "missing_reports": agenda["missing_reports"],
+    }
