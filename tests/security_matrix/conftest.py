@@ -3,6 +3,7 @@ object of every kind a URL can name, so every endpoint can be called with real i
 
 from __future__ import annotations
 
+import importlib
 from types import SimpleNamespace
 
 import pytest
@@ -13,6 +14,10 @@ from zhuanban.core.tokens import ApiToken, issue_token
 
 ROLES = ["anonymous", "erin", "bob", "liam", "alice", "olivia", "hank", "admin", "secadmin", "auditadmin",
          "charlie"]
+
+# The rows of apps added later (tests/security_matrix/rows_<app>.py), one module per app so each app's
+# rows and objects live beside each other.
+ROW_MODULES = [importlib.import_module(f"tests.security_matrix.rows_{app}") for app in ("meetings", "reports")]
 
 
 def _admin_user(username: str, role: str):
@@ -57,6 +62,9 @@ def world(cast, settings, tmp_path):
         "step": 4, "action": "suspend", "fmt": "csv",
     }
     ids["item_id"] = ids["demand_id"]
+    for rows in ROW_MODULES:
+        if hasattr(rows, "world"):
+            rows.world(cast, ids)
     tokens = {name: issue_token(user) for name, user in users.items()}
     ids["token_pk"] = ApiToken.objects.filter(user=cast.bob).first().pk if ApiToken.objects.filter(
         user=cast.bob).exists() else 1

@@ -24,7 +24,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.io.conftest import PDF, upload
-from tests.security_matrix.conftest import ROLES
+from tests.security_matrix.conftest import ROLES, ROW_MODULES
 from zhuanban.api import api
 
 EVERYONE = set(ROLES)
@@ -180,6 +180,13 @@ WEB: dict[str, tuple[str, str]] = {  # name → (policy, method)
     "task_new": ("tf_manage", "GET"), "task_import": ("tf_manage", "GET"), "task_reassign": ("tf_manage", "GET"),
     "task_detail": ("task_read", "GET"), "task_action": ("unknown_task_action", "POST"),
 }
+# Apps added later keep their rows beside this file, in rows_<app>.py (see ROW_MODULES in conftest.py):
+# optional POLICIES, API, API_QUERY and WEB dicts merged here, and world(cast, ids) for their objects.
+for _rows in ROW_MODULES:
+    POLICIES.update(getattr(_rows, "POLICIES", {}))
+    API.update(getattr(_rows, "API", {}))
+    API_QUERY.update(getattr(_rows, "API_QUERY", {}))
+    WEB.update(getattr(_rows, "WEB", {}))
 EXCLUDED_NAMESPACES = {"admin", "api"}
 EXCLUDED_PREFIXES = ("admin/", "api/", "static/")
 
