@@ -52,7 +52,7 @@ def attendance_rates(tf: TaskForce, *, since: dt.date | None = None) -> dict[str
         rows = rows.filter(meeting__starts_at__gte=_start_of(since))
     present = Q(status=Attendance.Status.PRESENT)
     covered = present | Q(substitute__isnull=False)
-    units = (rows.exclude(unit__isnull=True).values("unit_id", "unit__name").order_by("unit__name")
+    units = (rows.exclude(unit__isnull=True).values("unit_id", "unit__name", "unit__short_name").order_by("unit__name")
              .annotate(invited=Count("id"), attended=Count("id", filter=covered)))
     people = (rows.values("person_id", "person__name").order_by("person__name")
               .annotate(invited=Count("id"), attended=Count("id", filter=present),
@@ -62,7 +62,7 @@ def attendance_rates(tf: TaskForce, *, since: dt.date | None = None) -> dict[str
         return round(r["attended"] / r["invited"], 4) if r["invited"] else 0.0
 
     return {
-        "units": [{"id": r["unit_id"], "name": r["unit__name"], "invited": r["invited"],
+        "units": [{"id": r["unit_id"], "name": r["unit__short_name"] or r["unit__name"], "invited": r["invited"],
                    "attended": r["attended"], "rate": rate(r)} for r in units],
         "people": [{"id": r["person_id"], "name": r["person__name"], "invited": r["invited"],
                     "attended": r["attended"], "substituted": r["substituted"], "rate": rate(r)} for r in people],
