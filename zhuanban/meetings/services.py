@@ -189,8 +189,9 @@ def schedule_series(actor: Any, series: MeetingSeries, *, until: dt.date,
                                    upper=up, created_by=_user(actor))
         _invite(m, people)
         created.append(m)
-    audit.record(actor, "meeting.schedule", series, taskforce_id=tf.pk,
-                 after={"from": start.isoformat(), "until": until.isoformat(), "created": len(created)})
+    if created:  # a repeated call that adds nothing leaves no trace either (idempotent)
+        audit.record(actor, "meeting.schedule", series, taskforce_id=tf.pk,
+                     after={"from": start.isoformat(), "until": until.isoformat(), "created": len(created)})
     return created
 
 
