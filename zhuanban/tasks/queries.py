@@ -20,8 +20,9 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 
+from zhuanban.core.dbfunctions import LocalDate
 from zhuanban.taskforces.access import visible_memberships_q
 from zhuanban.taskforces.models import Membership, TaskForce
 
@@ -124,8 +125,8 @@ def outline(tf: TaskForce, user: Any, *, chart: bool = False) -> list[dict[str, 
     fields = ["id", "parent_id", "status", "light", "lead_unit_id", "responsible_id", "group_id"]
     # The chart's days are computed in the database (in the current time zone): no datetime parsing and
     # time-zone conversion in Python for thousands of rows.
-    extra = {"responsible_name": F("responsible__name"), "start_day": TruncDate("start_at"),
-             "due_day": TruncDate("due_at")} if chart else {}
+    extra = {"responsible_name": F("responsible__name"), "start_day": LocalDate("start_at"),
+             "due_day": LocalDate("due_at")} if chart else {}
     rows = list(visible_tasks(user).filter(taskforce=tf).order_by("id").values(
         *fields, *(CHART_FIELDS if chart else ()), **extra))
     ids = {r["id"] for r in rows}

@@ -8,6 +8,7 @@ a refusal is shown as a message, with the service's status code.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 from urllib.parse import urlencode
 
@@ -62,6 +63,27 @@ def gantt_data(tasks: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "milestones": [{"title": m["title"], "date": m["due_on"].isoformat()} for m in t["milestones"]],
         })
     return rows
+
+
+# What the page sends of each Gantt row (wallchart.js rebuilds the rest: id "t<pk>", url, custom_class).
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}  # as json_script
+GANTT_COLUMNS = ("pk", "name", "start", "end", "progress", "dependencies", "version", "light", "depth", "who",
+                 "unit", "person", "group")
+
+
+def gantt_json(gantt: dict[str, Any]) -> str:
+    """The chart's data for ``<script type="application/json">``: rows as arrays under one header (not
+    thousands of repeated keys) and Chinese as UTF-8 (not six-byte escapes) — a 2,000-task chart is about
+    a third of the bytes to build, send and parse.  Escaped like ``json_script`` (< > & cannot end the
+    script element)."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    payload = {k: v for k, v in gantt.items() if k != "tasks"}
+    payload["cols"] = GANTT_COLUMNS
+    payload["rows"] = [[t[c] for c in GANTT_COLUMNS] for t in gantt["tasks"]]
+    payload["url"] = reverse("task_detail", args=[987654321]).replace("987654321", "{}")
+    text = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(JSON_SCRIPT_ESCAPES)
 
 
 def rest_days(rows: list[dict[str, Any]], pad_before: int = 62, pad_after: int = 93,
@@ -137,6 +159,7 @@ def tf_tasks(request: HttpRequest, pk: int) -> HttpResponse:
         context["gantt"] = {"tasks": rows, "rest_days": rest_days(rows),
                             "can_reschedule": acc.manage and tf.status not in tf_access.CLOSED,
                             "api": "/api/v1/tasks/"}
+        context["gantt_json"] = gantt_json(context["gantt"])
         # Under the chart: the time nodes still open, nearest first (the chart itself shows them all).
         upcoming = sorted(((t, m) for t in chart for m in t["milestones"] if not m["done_on"]),
                           key=lambda tm: tm[1]["due_on"])

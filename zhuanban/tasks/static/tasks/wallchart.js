@@ -7,6 +7,15 @@
   var dataEl = document.getElementById("gantt-data");
   if (!holder || !dataEl || typeof Gantt === "undefined") return;
   var data = JSON.parse(dataEl.textContent);
+  // Rows come as arrays under one header (views.gantt_json); rebuild the objects the chart works with.
+  data.tasks = data.rows.map(function (row) {
+    var t = {};
+    data.cols.forEach(function (col, i) { t[col] = row[i]; });
+    t.id = "t" + t.pk;
+    t.url = data.url.replace("{}", t.pk);
+    t.custom_class = "zb-light-" + t.light;
+    return t;
+  });
   var status = document.getElementById("gantt-status");
   var byId = {};
   data.tasks.forEach(function (t) { byId[t.id] = t; });
