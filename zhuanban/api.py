@@ -64,6 +64,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 from zhuanban.accounts.api import router as accounts_router  # noqa: E402
 from zhuanban.files.api import router as files_router  # noqa: E402
 from zhuanban.meetings.api import router as meetings_router  # noqa: E402
+from zhuanban.notices.api import router as notices_router  # noqa: E402
 from zhuanban.org.api import router as org_router  # noqa: E402
 from zhuanban.reports.api import router as reports_router  # noqa: E402
 from zhuanban.taskforces.api import router as taskforces_router  # noqa: E402
@@ -77,3 +78,4 @@ api.add_router("/", taskforces_router)
 api.add_router("/", tasks_router)
 api.add_router("/", meetings_router)
 api.add_router("/", reports_router)
+api.add_router("/", notices_router)

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "zhuanban.tasks",
     "zhuanban.meetings",
     "zhuanban.reports",
+    "zhuanban.notices",
     "zhuanban.web",
     "zhuanban.demo",
     "zhuanban.scale",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("zhuanban.tasks.urls")),
     path("", include("zhuanban.meetings.urls")),
     path("", include("zhuanban.reports.urls")),
+    path("", include("zhuanban.notices.urls")),
     path("", include("zhuanban.accounts.urls")),
     path("", include("zhuanban.web.urls")),
 ]
