@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count, Sum
@@ -23,10 +24,11 @@ from .models import ReportReminder, ReportTemplate, Submission, SubmissionValue
 STATUS_LABELS = {"on_time": "按时", "late": "迟报", "draft": "草稿", "returned": "已退回", "missing": "未报"}
 
 
-def row_status(sub: Submission | None) -> str:
+def row_status(sub: Any) -> str:
+    """(``sub``: a Submission, or any object with its ``status`` and ``is_late``.)"""
     if sub is None:
         return "missing"
-    if sub.status == Submission.Status.SUBMITTED:
+    if sub.status == "submitted":
         return "late" if sub.is_late else "on_time"
     return sub.status  # draft / returned
 
@@ -62,9 +64,9 @@ def aggregate(template: ReportTemplate, start: dt.date) -> dict[str, Any]:
     missing list and reminder counts.  A fixed number of queries whatever the number of filers."""
     fields = list(template.fields.all())
     numeric = [f for f in fields if f.is_numeric]
-    subs = {s.filer_key: s for s in Submission.objects.filter(template=template, period=start)
-            .only("id", "filer_key", "status", "values", "submitted_at", "is_late", "return_comment",
-                  "version", "unit_id", "person_id")}
+    cols = ("id", "filer_key", "status", "values", "submitted_at", "is_late")
+    subs = {row[1]: SimpleNamespace(**dict(zip(cols, row, strict=True))) for row in
+            Submission.objects.filter(template=template, period=start).values_list(*cols)}
     reminded = dict(ReportReminder.objects.filter(template=template, period=start)
                     .values_list("filer_key").annotate(n=Count("id")).values_list("filer_key", "n"))
     totals = {row["field_id"]: row for row in SubmissionValue.objects.filter(
@@ -77,7 +79,7 @@ def aggregate(template: ReportTemplate, start: dt.date) -> dict[str, Any]:
         counts[status] += 1
         row = {"filer": f.label, "filer_key": f.key, "unit_id": f.unit_id, "person_id": f.person_id,
                "status": status, "status_label": STATUS_LABELS[status],
-               "submission_id": sub.pk if sub else None, "values": sub.values if sub else {},
+               "submission_id": sub.id if sub else None, "values": sub.values if sub else {},
                "submitted_at": sub.submitted_at if sub else None, "reminders": reminded.get(f.key, 0)}
         rows.append(row)
         if status not in ("on_time", "late"):
