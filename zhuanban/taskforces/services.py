@@ -389,6 +389,9 @@ def replace(actor: Any, m: Membership, *, successor: Person, on: dt.date | None 
         handover = Handover.objects.create(taskforce=tf, predecessor=m, successor=new,
                                            items=[i.as_dict() for i in moved], note=note)
         audit.record(actor, "membership.handover", handover, after={"items": len(moved)}, taskforce_id=tf.pk)
+        from zhuanban.notices.handover import on_liaison_handover  # tells the counterparts (issue #8)
+
+        on_liaison_handover(actor, handover)
     audit.record(actor, "membership.replace", new, before=_membership_snapshot(m), after=_membership_snapshot(new),
                  note=reason, taskforce_id=tf.pk)
     return new
