@@ -17,10 +17,10 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from zhuanban.taskforces.models import TaskForce
+from zhuanban.taskforces.models import Membership, TaskForce
 
 # How many red/yellow and overdue tasks the agenda lists (the counts are always complete).
 FLAGGED_LISTED = 200
@@ -38,7 +38,7 @@ def missing_reports(tf: TaskForce, day: dt.date) -> list[dict[str, Any]] | None:
 def build(user: Any, tf: TaskForce, day: dt.date | None = None) -> dict[str, Any]:
     from zhuanban.tasks.access import visible_tasks
     from zhuanban.tasks.models import Dispute, Task
-    from zhuanban.tasks.queries import with_list_data
+    from zhuanban.tasks.queries import PERSONAL
 
     day = day or timezone.localdate()
     now = timezone.now()
@@ -49,8 +49,12 @@ def build(user: Any, tf: TaskForce, day: dt.date | None = None) -> dict[str, Any
         c = counts[row["lead_unit_id"]]
         c[row["light"]] = c.get(row["light"], 0) + row["n"]
         c["total"] += row["n"]
-    flagged = list(with_list_data(open_tasks.filter(Q(light__in=("red", "yellow")) | Q(due_at__lt=now)))
-                   .order_by("due_at", "id")[:FLAGGED_LISTED])
+    # Lean rows: the names shown and the responsible person's dispatching unit in this task force.
+    dispatching = Membership.objects.filter(taskforce_id=tf.pk, person_id=OuterRef("responsible_id")).order_by(
+        "end_on", "-start_on").values("dispatching_unit__name")[:1]
+    flagged = list(open_tasks.filter(Q(light__in=("red", "yellow")) | Q(due_at__lt=now))
+                   .select_related("lead_unit", "responsible").defer(*PERSONAL, "description", "plan")
+                   .annotate(dispatching_unit_name=Subquery(dispatching)).order_by("due_at", "id")[:FLAGGED_LISTED])
     by_unit: dict[int | None, list[Any]] = defaultdict(list)
     overdue: list[Any] = []
     for t in flagged:

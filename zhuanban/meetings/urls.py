@@ -21,7 +21,7 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/dispatch/", views.meeting_dispatch, name="meeting_dispatch"),
     path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel, name="meeting_cancel"),
     path("meetings/<int:meeting_id>/minutes.docx", views.meeting_docx, name="meeting_docx"),
-    path("duty-shifts/<int:shift_id>/swap/", views.swap_new, name="duty_swap_new"),
+    path("duty-swaps/new/", views.swap_new, name="duty_swap_new"),
     path("duty-swaps/<int:swap_id>/<str:decision>/", views.swap_decide, name="duty_swap_decide"),
     path("my-meetings/", views.my_meetings, name="my_meetings"),
 ]

@@ -121,6 +121,8 @@ def _meeting(request: HttpRequest, meeting_id: int, *, manage: bool = False) -> 
 
 @login_required
 def tf_meetings(request: HttpRequest, pk: int) -> HttpResponse:
+    from zhuanban.tasks.access import visible_tasks
+
     tf, acc = load_taskforce(request, pk, full_view=True)
     today = timezone.localdate()
     upcoming, past = queries.upcoming_and_past(tf, upcoming=LISTED, past=LISTED)
@@ -144,7 +146,7 @@ def tf_meetings(request: HttpRequest, pk: int) -> HttpResponse:
             "upper_series": list(MeetingSeries.objects.filter(
                 taskforce_id__in=[i for i in (tf.parent_id, tf.pk) if i]).exclude(follows__isnull=False)
                 .select_related("taskforce")),
-            "tasks": list(tf.tasks.only("id", "title").order_by("-id")[:200]),
+            "tasks": list(visible_tasks(request.user).filter(taskforce=tf).order_by("-id").values("id", "title")[:200]),
             "upper_meetings": list(Meeting.objects.filter(taskforce_id__in=[i for i in (tf.parent_id,) if i],
                                                           starts_at__gte=timezone.now() - dt.timedelta(days=14))
                                    .order_by("starts_at")[:30]),
@@ -378,8 +380,9 @@ def shift_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def swap_new(request: HttpRequest, shift_id: int) -> HttpResponse:
-    shift = DutyShift.objects.select_related("taskforce").filter(pk=shift_id).first()
+def swap_new(request: HttpRequest) -> HttpResponse:
+    shift_id = _int(request.POST, "shift") if (request.POST.get("shift") or "").isdigit() else None
+    shift = DutyShift.objects.select_related("taskforce").filter(pk=shift_id).first() if shift_id else None
     if shift is None:
         raise Http404
     try:
@@ -402,9 +405,11 @@ def swap_decide(request: HttpRequest, swap_id: int, decision: str) -> HttpRespon
     if swap is None or decision not in ("approve", "reject"):
         raise Http404
     try:
-        access.full_access(request.user, swap.shift.taskforce_id)
+        acc = access.full_access(request.user, swap.shift.taskforce_id)
     except NotFound:
         raise Http404 from None
+    if not acc.manage:
+        raise PermissionDenied(access.MANAGE_DENIED)
     fn = services.approve_swap if decision == "approve" else services.reject_swap
 
     def run() -> str:

@@ -23,6 +23,19 @@
     rec.addEventListener("change", sync);
     sync();
   }
+  // The members list is rendered once (a <template>) and copied into each substitute picker, instead of
+  // once per attendance row on the server (rows × members options made the page slow).
+  var options = document.getElementById("member-options");
+  if (options) {
+    document.querySelectorAll("select[data-member-options]").forEach(function (sel) {
+      var exclude = sel.getAttribute("data-exclude");
+      var current = sel.value;
+      options.content.querySelectorAll("option").forEach(function (opt) {
+        if (opt.value === exclude || opt.value === current) return;
+        sel.appendChild(opt.cloneNode(true));
+      });
+    });
+  }
   document.querySelectorAll("[data-attendance-status]").forEach(function (sel) {
     var row = sel.closest("tr");
     var sync = function () {
