@@ -28,7 +28,7 @@ def _agg_raw(s: dict[str, Any]) -> list[tuple[str, list[Any]]]:
         (f"SELECT id, filer_key, status, is_late, submitted_at, \"values\" FROM {S} WHERE template_id = %s "
          f"AND period = %s", [t, day]),
         (f"SELECT field_id, SUM(value), COUNT(*) FROM {V} WHERE period = %s AND field_id IN "
-         f"(SELECT DISTINCT field_id FROM {V} WHERE period = %s) GROUP BY field_id", [day, day]),
+         f"(SELECT id FROM reports_reportfield WHERE template_id = %s) GROUP BY field_id", [day, t]),
         (f"SELECT filer_key, COUNT(*) FROM {R} WHERE template_id = %s AND period = %s GROUP BY filer_key",
          [t, day]),
     ]

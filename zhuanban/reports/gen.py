@@ -54,7 +54,6 @@ def _pick_people(ctx: Context, n: int) -> tuple[list[tuple[int, int]], int]:
     region = ctx.units[0].region_id
     unit_ids = ctx.ids(Unit, missing)
     person_ids = ctx.ids(Person, missing)
-    rng = ctx.rng("reports:people")
     units, people = [], []
     for i, (uid, pid) in enumerate(zip(unit_ids, person_ids, strict=True)):
         name = f"报送联系单位{i + 1:03d}"
@@ -67,9 +66,11 @@ def _pick_people(ctx: Context, n: int) -> tuple[list[tuple[int, int]], int]:
                              staffing=Person.Staffing.ADMINISTRATIVE, created_at=ctx.now))
         ctx.person_name[pid] = pname
         pairs.append((uid, pid))
-    rng.shuffle(people)
     bulk(Unit, units)
-    bulk(Person, sorted(people, key=lambda p: p.id))
+    bulk(Person, people)
+    for key in ("units", "people"):
+        if isinstance(ctx.counts.get(key), int):
+            ctx.counts[key] += missing
     return pairs, missing
 
 
@@ -90,6 +91,8 @@ def run(ctx: Context) -> None:
         decision_mode=TaskForce.DecisionMode.LEAD_DEPARTMENT, lead_unit_id=office_unit, is_office=True,
         status=TaskForce.Status.ACTIVE, region_id=ctx.units[0].region_id)])
     Period.objects.create(taskforce_id=tf_id, number=1, started_on=established)
+    if isinstance(ctx.counts.get("taskforces"), int):
+        ctx.counts["taskforces"] += 1
     mu_ids = ctx.ids(MemberUnit, len(pairs))
     MemberUnit.objects.bulk_create([
         MemberUnit(id=mid, taskforce_id=tf_id, unit_id=uid, role=MemberUnit.Role.PARTICIPATING,
@@ -101,17 +104,20 @@ def run(ctx: Context) -> None:
     ms += [Membership(taskforce_id=tf_id, person_id=pid, role=Membership.Role.LIAISON, dispatching_unit_id=uid,
                       member_unit_id=mid, workload_pct=10, start_on=established)
            for mid, (uid, pid) in zip(mu_ids, pairs, strict=True)]
+    for mid, m in zip(ctx.ids(Membership, len(ms)), ms, strict=True):
+        m.id = mid  # explicit ids: the same seed gives the same rows, even after a flush
     bulk(Membership, ms)
     ctx.ensure_accounts([head, director, *[p for _, p in pairs]])
 
     template = ReportTemplate.objects.create(
-        taskforce_id=tf_id, name="每日信息报送", cadence=ReportTemplate.Cadence.DAILY, every_day=True,
+        id=ctx.ids(ReportTemplate, 1)[0], taskforce_id=tf_id, name="每日信息报送", cadence=ReportTemplate.Cadence.DAILY, every_day=True,
         due_time=dt.time(17, 0), grace_workdays=1, description="各成员单位联络员每日 17:00 前报送")
     fields = ReportField.objects.bulk_create([
-        ReportField(template=template, key=k, label=label, kind=kind, required=req, position=i,
+        ReportField(id=fid, template=template, key=k, label=label, kind=kind, required=req, position=i,
                     min_value=0 if kind in ReportField.NUMERIC else None,
                     options=["低", "中", "高"] if kind == ReportField.Kind.CHOICE else [])
-        for i, (k, label, kind, req) in enumerate(FIELDS)])
+        for fid, (i, (k, label, kind, req)) in zip(ctx.ids(ReportField, len(FIELDS)), enumerate(FIELDS),
+                                                   strict=True)])
     numeric = [f for f in fields if f.is_numeric]
     total = n_units * n_days
     sub_ids = iter(ctx.ids(Submission, total))
