@@ -50,13 +50,12 @@ def missing_for_taskforce(tf: TaskForce, day: dt.date) -> list[dict[str, Any]]:
     return out
 
 
-def _num(v: Any) -> Decimal | None:
-    if v is None or v == "":
+def tidy(d: Decimal | None) -> Decimal | None:
+    """A sum without the storage scale's trailing zeros (PostgreSQL says 12.5000, SQLite 12.5)."""
+    if d is None:
         return None
-    try:
-        return Decimal(str(v))
-    except Exception:  # noqa: BLE001
-        return None
+    d = Decimal(d)
+    return d.quantize(Decimal(1)) if d == d.to_integral() else d.normalize()
 
 
 def aggregate(template: ReportTemplate, start: dt.date) -> dict[str, Any]:
@@ -88,7 +87,7 @@ def aggregate(template: ReportTemplate, start: dt.date) -> dict[str, Any]:
     avgs: dict[str, Decimal | None] = {}
     for f in numeric:
         t = totals.get(f.pk)
-        sums[f.key] = t["s"] if t else None
+        sums[f.key] = tidy(t["s"]) if t else None
         avgs[f.key] = (t["s"] / t["n"]).quantize(Decimal("0.01")) if t and t["n"] else None
     info = periods.info(template, start)
     return {"template": template, "period": start, "fields": fields, "numeric": numeric, "rows": rows,
@@ -105,7 +104,7 @@ def trend(template: ReportTemplate, field_key: str, first: dt.date, last: dt.dat
     filed = dict(Submission.objects.filter(template=template, period__range=(first, last),
                                            status=Submission.Status.SUBMITTED)
                  .values_list("period").annotate(n=Count("id")).values_list("period", "n"))
-    points = [{"period": p, "sum": sums.get(p), "filed": filed.get(p, 0)}
+    points = [{"period": p, "sum": tidy(sums.get(p)), "filed": filed.get(p, 0)}
               for p in sorted(set(sums) | set(filed))]
     return {"field": field, "points": points}
 
