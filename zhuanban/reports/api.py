@@ -195,10 +195,9 @@ def list_submissions(request: HttpRequest, filters: Query[SubmissionFilters], pa
              summary="填报：新建或更新本期草稿，或报送（submit=true）；支持 Idempotency-Key")
 def file_submission(request: HttpRequest, payload: SubmissionIn):
     t = _template(request, payload.template)
-    existed = Submission.objects.filter(template=t, period=payload.period).exists()
     sub = services.file_report(request.auth, t, payload.period, payload.values, submit=payload.submit,
                                unit_id=payload.unit, version=payload.version)
-    return Status(200 if existed and sub.version > 1 else 201, submission_out(sub, history=True))
+    return Status(201 if sub.version == 1 else 200, submission_out(sub, history=True))
 
 
 @router.get("/submissions/{submission_id}", response={200: SubmissionOut, **READ_ERRORS},
