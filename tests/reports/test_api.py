@@ -209,3 +209,12 @@ def test_two_concurrent_first_submissions_make_one_row(cast, rapi, template):
     for t in threads:
         t.join()
     assert Submission.objects.count() == 1 and sorted(results)[0] in (200, 201)
+
+
+def test_openapi_lists_the_reporting_endpoints(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/report-templates", "/api/v1/reports/{template_id}/periods/{period}",
+                 "/api/v1/reports/{template_id}/trend", "/api/v1/reports/{template_id}/remind",
+                 "/api/v1/submissions", "/api/v1/submissions/{submission_id}/return",
+                 "/api/v1/report-exports/{job_id}"):
+        assert path in doc["paths"], path

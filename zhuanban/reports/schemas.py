@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from zhuanban.core.schemas import Filters, Input
 
@@ -161,7 +162,9 @@ class SubmissionFilters(Filters):
     status: str | None = Field(None, json_schema_extra={"enum": list(Submission.Status.values)})
 
 
-class AggRow(Schema):
+class AggRow(BaseModel):
+    """(A plain pydantic model: ninja's Schema getter costs ~50 µs a row, and an aggregate has 500.)"""
+
     filer: str
     filer_key: str
     unit_id: int | None
@@ -174,7 +177,7 @@ class AggRow(Schema):
     reminders: int
 
 
-class AggregateOut(Schema):
+class AggregateOut(BaseModel):
     template: int
     period: dt.date
     due_at: dt.datetime | None
@@ -194,7 +197,7 @@ class TrendParams(Schema):
     date_to: dt.date | None = Field(None, alias="to", description="缺省为今天")
 
 
-class TrendPoint(Schema):
+class TrendPoint(BaseModel):
     period: dt.date
     sum: Decimal | None
     filed: int
