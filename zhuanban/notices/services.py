@@ -89,11 +89,27 @@ def get_notice(user: Any, pk: Any, *, manage: bool = False) -> Notice:
     except (Notice.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
     acc = notice_access(user, notice)
-    if not acc.view:
+    tf_view = bool(notice.taskforce_id) and tf_access.get_access(user, notice.taskforce).view
+    if not (acc.view or tf_view):
         raise NotFound()
     if manage and not acc.manage:
         raise Forbidden("只有发送人和专班领导、办公室可以查看回执和提醒")
     return notice
+
+
+def managed_object(user: Any, model: Any, pk: Any) -> Any:
+    """A rule / channel / delivery of a task force: 404 unless the task force is visible, 403 unless the
+    user manages it (office-wide objects without a task force: administrators only)."""
+    try:
+        obj = model.objects.select_related("taskforce").get(pk=int(pk))
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+    if obj.taskforce_id is None:
+        if not tf_access.is_admin(user):
+            raise Forbidden() if getattr(user, "is_authenticated", False) else NotFound()
+        return obj
+    tf_access.require_manage(user, obj.taskforce)
+    return obj
 
 
 def visible_notices(user: Any) -> Any:
@@ -345,7 +361,7 @@ def save_preference(actor: Any, **changes: Any) -> PersonPreference:
     """The caller's own tuning.  ``days_before`` only if no rule of their task forces forbids tuning."""
     person = _person(actor)
     if person is None:
-        raise Forbidden("没有人员档案的账号没有收件箱")
+        raise Invalid("no_person", "没有人员档案的账号没有提醒设置")
     pref = preference_of(person)
     errors: dict[str, str] = {}
     if changes.get("days_before") is not None:
