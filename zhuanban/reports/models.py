@@ -10,8 +10,9 @@ Where the rules live:
 This file holds data and single-row facts only.
 
 Storage for speed: a submission keeps its values as JSON (what the form shows) and, while submitted, one
-narrow ``SubmissionValue`` row per numeric field, indexed (field, period, value) so a year's trend of one
-field is an index-only ``GROUP BY``.  ``(template, period, filer_key)`` is unique: never two rows for one
+narrow ``SubmissionValue`` row per numeric field, indexed (field, period, value); ``PeriodTotal`` keeps the
+sum and count per field and period (refreshed by the services on each submit and return), so the
+aggregate's totals and a year's trend read a few hundred rows.  ``(template, period, filer_key)`` is unique: never two rows for one
 filer and period, whatever the client does.
 """
 
@@ -175,6 +176,26 @@ class SubmissionValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field_id}={self.value}"
+
+
+class PeriodTotal(models.Model):
+    """Per template, numeric field and period: the sum and number of submitted values, and how many
+    submissions were submitted — kept by ``services`` on every submit and return, so a year's trend is
+    365 rows read by index instead of a GROUP BY over 180,000."""
+
+    template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="+")
+    field = models.ForeignKey(ReportField, on_delete=models.CASCADE, related_name="+")
+    period = models.DateField()
+    total = models.DecimalField(max_digits=24, decimal_places=4, null=True)
+    values = models.PositiveIntegerField(default=0)
+    filed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["field", "period"], name="period_total_unique")]
+        indexes = [models.Index(fields=["template", "period"])]
+
+    def __str__(self) -> str:
+        return f"{self.field_id} {self.period} {self.total}"
 
 
 class SubmissionHistory(models.Model):

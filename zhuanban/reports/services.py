@@ -32,6 +32,7 @@ from . import access, fields, periods
 from .models import (
     AdhocPeriod,
     ExportJob,
+    PeriodTotal,
     ReportField,
     ReportReminder,
     ReportTemplate,
@@ -222,6 +223,26 @@ def _sync_numbers(sub: Submission, fields_: list[ReportField]) -> None:
     ])
 
 
+def _refresh_totals(template: ReportTemplate, period: dt.date) -> None:
+    """Recompute the period's ``PeriodTotal`` rows (a grouped query over at most the filers' values).  The
+    caller holds the template's row lock, so two filings of one template do not interleave here."""
+    from django.db.models import Count, Sum
+
+    numeric = [f for f in template.fields.all() if f.is_numeric]
+    filed = Submission.objects.filter(template=template, period=period, status=Submission.Status.SUBMITTED).count()
+    sums = {r["field_id"]: r for r in SubmissionValue.objects.filter(field__in=numeric, period=period)
+            .values("field_id").annotate(s=Sum("value"), n=Count("id"))}
+    PeriodTotal.objects.filter(template=template, period=period).delete()
+    PeriodTotal.objects.bulk_create([
+        PeriodTotal(template=template, field=f, period=period, total=sums.get(f.pk, {}).get("s"),
+                    values=sums.get(f.pk, {}).get("n", 0), filed=filed) for f in numeric])
+
+
+def _lock(template: ReportTemplate) -> None:
+    """Serialise the filings of one template (PostgreSQL row lock; SQLite writers are serial anyway)."""
+    ReportTemplate.objects.select_for_update().filter(pk=template.pk).values_list("pk", flat=True).first()
+
+
 def _history(sub: Submission, actor: Any, action: str, old_status: str, old_values: dict[str, Any] | None,
              comment: str = "") -> None:
     SubmissionHistory.objects.create(submission=sub, actor=actor if getattr(actor, "pk", None) else None,
@@ -256,6 +277,7 @@ def _file(actor: Any, template: ReportTemplate, period: dt.date, values: dict[st
     if info is None or not info.is_open(now):
         reason = "不是报送期次" if info is None else ("尚未开始" if now < info.opens_at else "已截止关闭")
         raise Conflict("period_not_open", f"{periods.label(template, period)} 不可报送：{reason}")
+    _lock(template)
     fields_ = list(template.fields.all())
     cleaned, type_errors, rule_errors = fields.clean(fields_, values, tf_id=template.taskforce_id)
     if type_errors:
@@ -294,6 +316,7 @@ def _file(actor: Any, template: ReportTemplate, period: dt.date, values: dict[st
     action = "submit" if submit else "save_draft"
     _history(sub, actor, action, old_status, old_values)
     _sync_numbers(sub, fields_)
+    _refresh_totals(template, period)
     audit.record(actor, f"report.{action}", sub, taskforce_id=template.taskforce_id,
                  before={"status": old_status, "values": old_values} if old_status else None,
                  after={"status": sub.status, "values": sub.values, "is_late": sub.is_late})
@@ -318,8 +341,10 @@ def return_submission(actor: Any, sub: Submission, comment: str, version: int | 
     old_status = sub.status
     sub.status, sub.return_comment = Submission.Status.RETURNED, comment[:500]
     save_versioned(sub, version, ["status", "return_comment"])
+    _lock(sub.template)
     _history(sub, actor, "return", old_status, sub.values, comment)
     _sync_numbers(sub, [])
+    _refresh_totals(sub.template, sub.period)
     audit.record(actor, "report.return", sub, taskforce_id=sub.template.taskforce_id,
                  before={"status": old_status}, after={"status": sub.status, "comment": sub.return_comment})
     return sub
