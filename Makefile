@@ -47,8 +47,9 @@ demo: deps assets secret
 	$(DEMO_ENV) $(BIN)/zhuanban collectstatic --noinput -v 0
 	$(DEMO_ENV) $(BIN)/zhuanban migrate --noinput -v 0
 	$(DEMO_ENV) $(BIN)/zhuanban demo
-	@echo "serving on http://$(HOST):$(PORT)  (background jobs: zhuanban db_worker runs alongside)"
-	$(DEMO_ENV) $(BIN)/zhuanban db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "serving on http://$(HOST):$(PORT)  (background jobs: zhuanban db_worker and zhuanban scheduler run alongside)"
+	$(DEMO_ENV) $(BIN)/zhuanban db_worker & worker=$$!; $(DEMO_ENV) $(BIN)/zhuanban scheduler & sched=$$!; \
+	trap 'kill $$worker $$sched 2>/dev/null' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/zhuanban serve --noreload $(HOST):$(PORT)
 
 # Debian packages the tests need: a PostgreSQL server and Chromium (plus CJK fonts for screenshots).
