@@ -133,7 +133,8 @@ def test_the_run_is_recorded_and_audited(demo):
     dataset = Dataset.objects.get()
     assert dataset.scale == "demo" and dataset.seed == generator.DEFAULT_SEED
     assert dataset.counts["tasks"] == Task.objects.count() and dataset.counts["people"] == Person.objects.count()
-    assert set(dataset.timings) == {"org", "taskforces", "tasks"}
+    assert set(dataset.timings) == {phase.name for phase in generator.PHASES}
+    assert {"org", "taskforces", "tasks", "meetings", "reports", "notices"} <= set(dataset.timings)
     event = AuditEvent.objects.get(action="scale.generate")
     assert event.object_id == str(dataset.pk) and event.after["tasks"] == dataset.counts["tasks"]
     assert verify_db().ok
@@ -227,7 +228,8 @@ def test_force_writes_beside_real_data_and_beside_a_first_run(db):
 
     assert Dataset.objects.count() == 2 and Dataset.objects.filter(forced=True).count() == 2
     assert TaskForce.objects.filter(pk=real.pk, name="真实的专班").exists()
-    assert TaskForce.objects.count() == 1 + 2 * 8
+    # Eight generated task forces per run at demo scale, plus the reporting office of the reports phase.
+    assert TaskForce.objects.count() == 1 + 2 * (8 + 1)
     assert Region.objects.filter(level=Region.Level.NATIONAL).count() == 1
     assert Region.objects.filter(level=Region.Level.PROVINCE).count() == 2
     assert User.objects.get(username="zb000001").is_superuser  # untouched; the generated one got another name
