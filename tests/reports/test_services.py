@@ -255,3 +255,10 @@ class TestExport:
         mine = [r for r in rows if r[1] and "陈联络" in r[1]][0]
         assert mine[2] == "按时" and mine[5] == 12.5 and mine[7] == "'=cmd|' /C calc'!A0"
         assert sum(1 for r in rows[1:] if r[2] == "未报") == 3
+        # dates are dates (yyyy-mm-dd), the filing time keeps its minutes; nothing is a formula
+        assert mine[0] == dt.datetime.combine(DAY, dt.time()) and isinstance(mine[3], dt.datetime)
+        cells = [c for row in wb.active.iter_rows() for c in row]
+        assert not [c for c in cells if c.data_type == "f"]
+        by_value = {c.value: c for c in cells if c.value is not None}
+        assert by_value[mine[0]].number_format == "yyyy-mm-dd"
+        assert by_value[mine[3]].number_format == "yyyy-mm-dd hh:mm"

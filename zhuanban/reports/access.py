@@ -23,7 +23,7 @@ from zhuanban.core.errors import Forbidden, NotFound
 from zhuanban.taskforces import access as tfa
 from zhuanban.taskforces.models import Membership, MemberUnit, TaskForce
 
-from .models import ReportTemplate
+from .models import ReportTemplate, Submission
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,23 @@ def get_template(user: Any, pk: Any) -> ReportTemplate:
         return visible_templates(user).select_related("taskforce").get(pk=int(pk))
     except (ReportTemplate.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def get_readable_submission(user: Any, pk: Any) -> Submission:
+    """A submission ``user`` may read: all of a template they read in full, or their own filing; else 404."""
+    try:
+        sub = Submission.objects.select_related("template__taskforce").filter(pk=int(pk)).first()
+    except (ValueError, TypeError):
+        sub = None
+    if sub is None:
+        raise NotFound()
+    if can_read_all(user, sub.template):
+        return sub
+    me = tfa.person_of(user)
+    if me is not None and (sub.person_id == me.pk
+                           or any(f.key == sub.filer_key for f in filer_keys_of(user, sub.template))):
+        return sub
+    raise NotFound()
 
 
 def can_manage(user: Any, template: ReportTemplate) -> bool:

@@ -55,16 +55,7 @@ def _template(request: HttpRequest, pk: int) -> ReportTemplate:
 
 
 def _readable_submission(user: Any, pk: int) -> Submission:
-    sub = Submission.objects.select_related("template__taskforce").filter(pk=pk).first()
-    if sub is None:
-        raise NotFound()
-    if access.can_read_all(user, sub.template):
-        return sub
-    me = tfa.person_of(user)
-    if me is not None and (sub.person_id == me.pk
-                           or any(f.key == sub.filer_key for f in access.filer_keys_of(user, sub.template))):
-        return sub
-    raise NotFound()
+    return access.get_readable_submission(user, pk)
 
 
 # ---- templates ---------------------------------------------------------------------------------------

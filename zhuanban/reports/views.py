@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from zhuanban.core.errors import DomainError, NotFound
+from zhuanban.core.errors import DomainError, Forbidden, NotFound
 from zhuanban.taskforces import access as tfa
 from zhuanban.taskforces.models import TaskForce
 from zhuanban.web.views.common import load_taskforce, tf_context
@@ -34,6 +35,13 @@ def _template(request: HttpRequest, pk: int) -> ReportTemplate:
         return access.get_template(request.user, pk)
     except NotFound:
         raise Http404 from None
+
+
+def _int(value: str | None, default: int | None) -> int | None:
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return -1  # refused by the service's own checks (grace_workdays >= 0; no version -1: 409)
 
 
 def _day(value: str | None, default: dt.date | None = None) -> dt.date:
@@ -86,7 +94,7 @@ def template_new(request: HttpRequest, pk: int) -> HttpResponse:
     if post is not None:
         data = {"name": post.get("name", ""), "description": post.get("description", ""),
                 "cadence": post.get("cadence", "daily"), "due_time": post.get("due_time") or "17:00",
-                "every_day": bool(post.get("every_day")), "grace_workdays": int(post.get("grace_workdays") or 1),
+                "every_day": bool(post.get("every_day")), "grace_workdays": _int(post.get("grace_workdays"), 1),
                 "duplicate_policy": post.get("duplicate_policy", "update"),
                 "shared_with": [int(x) for x in post.getlist("shared_with") if x.isdigit()],
                 "fields": _posted_fields(post)}
@@ -97,7 +105,7 @@ def template_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, getattr(exc, "message", "填写有误"))
         else:
             messages.success(request, f"已新建报表“{t.name}”")
-            return redirect("report_aggregate", pk=t.pk)
+            return redirect("report_aggregate", template_id=t.pk)
     rows = [{"i": i, **{k: (post.get(f"f{i}_{k}", "") if post else "") for k in
                         ("key", "label", "kind", "required", "min", "max", "options", "prefill")}}
             for i in range(FIELD_ROWS)]
@@ -109,10 +117,10 @@ def template_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_aggregate(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _template(request, pk)
+def report_aggregate(request: HttpRequest, template_id: int) -> HttpResponse:
+    t = _template(request, template_id)
     if not access.can_read_all(request.user, t):
-        raise Http404
+        raise PermissionDenied("只有专班领导、专班办公室（含共享专班）可以查看汇总")
     day = _day(request.GET.get("period"))
     start = periods.period_start(t, day) or day
     agg = queries.aggregate(t, start)
@@ -142,11 +150,13 @@ def report_aggregate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_remind(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _template(request, pk)
+def report_remind(request: HttpRequest, template_id: int) -> HttpResponse:
+    t = _template(request, template_id)
     day = _day(request.POST.get("period"))
     try:
         n = len(services.remind_missing(request.user, t, day))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -156,28 +166,32 @@ def report_remind(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def report_share(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _template(request, pk)
+def report_share(request: HttpRequest, template_id: int) -> HttpResponse:
+    t = _template(request, template_id)
     try:
         services.share_template(request.user, t, [int(x) for x in request.POST.getlist("shared_with") if x.isdigit()])
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
     except DomainError as exc:
         messages.error(request, exc.message + "：" + "；".join(exc.fields.values()))
     else:
         messages.success(request, "已更新共享范围")
-    return redirect("report_aggregate", pk=t.pk)
+    return redirect("report_aggregate", template_id=t.pk)
 
 
 @login_required
 @require_POST
-def report_export(request: HttpRequest, pk: int) -> HttpResponse:
-    t = _template(request, pk)
+def report_export(request: HttpRequest, template_id: int) -> HttpResponse:
+    t = _template(request, template_id)
     try:
         job = services.start_export(request.user, t, _day(request.POST.get("from")), _day(request.POST.get("to")))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("report_aggregate", pk=t.pk)
+        return redirect("report_aggregate", template_id=t.pk)
     transaction.on_commit(lambda: enqueue_export(job.pk))
-    return redirect("report_export_job", pk=job.pk)
+    return redirect("report_export_job", job_id=job.pk)
 
 
 def _job(request: HttpRequest, pk: int) -> ExportJob:
@@ -189,20 +203,20 @@ def _job(request: HttpRequest, pk: int) -> ExportJob:
 
 @login_required
 @require_GET
-def export_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/export_job.html", {"job": _job(request, pk), "section": "my_reports"})
+def export_job(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "reports/export_job.html", {"job": _job(request, job_id), "section": "my_reports"})
 
 
 @login_required
 @require_GET
-def export_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "reports/_export_progress.html", {"job": _job(request, pk)})
+def export_progress(request: HttpRequest, job_id: int) -> HttpResponse:
+    return render(request, "reports/_export_progress.html", {"job": _job(request, job_id)})
 
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _job(request, pk)
+def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
+    job = _job(request, job_id)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     return FileResponse(job.file.open("rb"), as_attachment=True,
@@ -210,9 +224,9 @@ def export_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
+def report_fill(request: HttpRequest, template_id: int) -> HttpResponse:
     """The filing form: fields rendered from the template, pre-filled values marked, draft or submit."""
-    t = _template(request, pk)
+    t = _template(request, template_id)
     mine = access.filer_keys_of(request.user, t)
     unit = request.POST.get("unit") or request.GET.get("unit")
     filer = next((f for f in mine if unit is None or str(f.unit_id) == unit), None)
@@ -235,7 +249,7 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             sub = services.file_report(request.user, t, start, values, submit=submit,
                                        unit_id=filer.unit_id if filer.key.startswith("u") else None,
-                                       version=int(request.POST["version"]) if request.POST.get("version") else None)
+                                       version=_int(request.POST.get("version"), None))
         except DomainError as exc:
             errors, status = exc.fields, exc.status
             messages.error(request, exc.message)
@@ -259,12 +273,15 @@ def report_fill(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
-    sub = Submission.objects.select_related("template").filter(pk=pk).first()
-    if sub is None or not access.can_read_all(request.user, sub.template):
-        raise Http404
+def submission_return(request: HttpRequest, submission_id: int) -> HttpResponse:
+    try:
+        sub = access.get_readable_submission(request.user, submission_id)
+    except NotFound:
+        raise Http404 from None
     try:
         services.return_submission(request.user, sub, request.POST.get("comment", ""))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
