@@ -71,7 +71,7 @@ def test_aggregate_remind_return_and_my_reports(client, cast, template):
     login(client, cast.liam)
     body = client.get(reverse("my_reports")).content.decode()
     assert "数字不对" in body and template.name in body
-    assert client.get(url).status_code == 404  # a liaison does not read the aggregate
+    assert client.get(url).status_code == 403  # a liaison sees the template but does not read the aggregate
     login(client, cast.charlie)
     assert client.get(reverse("report_fill", args=[template.pk])).status_code == 404
 
@@ -94,3 +94,57 @@ def test_overview_card(client, cast, template):
     c = login(client, cast.olivia)
     body = c.get(reverse("tf_detail", args=[cast.tf.pk])).content.decode()
     assert "今日报送" in body and "已报 0 / 应报 2" in body
+
+
+def test_my_reports_costs_the_same_queries_for_more_templates(client, cast, template):
+    day = timezone.localdate()
+
+    def grow():
+        for i in range(3):
+            t = services.create_template(cast.olivia, cast.tf, {
+                "name": f"日报{i}", "cadence": "daily", "every_day": True, "due_time": "23:59",
+                "fields": [{"key": "n", "label": "件数", "kind": "integer"}]})
+            sub = services.file_report(cast.liam, t, day, {"n": 1}, submit=True)
+            services.return_submission(cast.olivia, sub, "请核对")
+            services.remind_missing(cast.olivia, t, day)
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    LAST: list = []
+
+    def count() -> tuple[int, int]:
+        # the page's own queries (the session's read and its activity stamp vary with the clock)
+        with CaptureQueriesContext(connection) as ctx:
+            r = client.get(reverse("my_reports"))
+        own = [q for q in ctx.captured_queries if "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]]
+        LAST[:] = own
+        return len(own), len(r.context["items"])
+
+    client.force_login(cast.liam)
+    client.get(reverse("my_reports"))
+    small, rows = count()
+    grow()
+    large, more = count()
+    assert more == rows + 3 and small == large <= 10, (small, large, [q["sql"][:150] for q in LAST])
+    body = client.get(reverse("my_reports")).content.decode()
+    assert "请核对" in body and "日报2" in body
+
+
+def test_the_aggregate_page_lists_the_missing_first_a_hundred_a_page(client, cast, template):
+    from tests.factories import UnitFactory
+    from zhuanban.taskforces import services as tf_services
+
+    for i in range(120):
+        tf_services.add_member_unit(cast.admin, cast.tf, unit=UnitFactory(name=f"测试单位{i:03}"),
+                                    role="participating", joined_on=timezone.localdate())
+    services.file_report(cast.liam, template, timezone.localdate(), {"cases": "3", "people": 1}, submit=True)
+    client.force_login(cast.olivia)
+    url = reverse("report_aggregate", args=[template.pk])
+    r = client.get(url, {"period": today()})
+    assert r.status_code == 200 and len(r.context["rows"]) == 100 and r.context["pages"] == 2
+    assert "已报 1 / 应报 122" in r.content.decode()
+    assert all(row["status"] == "missing" for row in r.context["rows"])
+    last = client.get(url, {"period": today(), "page": "2"}).context["rows"]
+    assert len(last) == 22 and last[-1]["status"] in ("on_time", "late")
+    assert client.get(url, {"period": today(), "page": "x"}).context["page_no"] == 1

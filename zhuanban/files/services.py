@@ -21,6 +21,13 @@ def upload_attachment(actor: Any, tf: TaskForce, upload: Any, *, kind: str = Att
                       security_label: str = DEFAULT_LABEL) -> Attachment:
     """Store ``upload`` with task force ``tf``: managers only, open task forces only, type by content."""
     require_manage(actor, tf)
+    return store_attachment(actor, tf, upload, kind=kind, security_label=security_label)
+
+
+def store_attachment(actor: Any, tf: TaskForce, upload: Any, *, kind: str = Attachment.Kind.OTHER,
+                     security_label: str = DEFAULT_LABEL) -> Attachment:
+    """``upload_attachment`` without its managers-only check, for a service that has decided itself who
+    may attach a file (e.g. the filer of a report: ``reports.services.upload_field_attachment``)."""
     if tf.status in CLOSED:
         raise Conflict("taskforce_closed", "专班已解散或并入，不能再上传附件")
     if kind not in Attachment.Kind.values:

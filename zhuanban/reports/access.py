@@ -134,7 +134,9 @@ def can_read_all(user: Any, template: ReportTemplate) -> bool:
     if tfa.is_admin(user):
         return True
     managed = set(tfa.managed_taskforce_ids(user))
-    return bool(managed.intersection(reader_taskforce_ids(template)))
+    if template.taskforce_id in managed:  # the owner's managers: no need to read the share list
+        return True
+    return bool(managed.intersection(template.shared_with.values_list("id", flat=True)))
 
 
 def require_read_all(user: Any, template: ReportTemplate) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -89,11 +90,49 @@ def info(template: ReportTemplate, start: dt.date) -> PeriodInfo | None:
         return PeriodInfo(start, start, p.due_at, p.closed_at, _aware(start, dt.time(0)))
     if period_start(template, start) != start:
         return None
+    return _info(template, start, *_days(template, start))
+
+
+def _days(template: ReportTemplate, start: dt.date) -> tuple[dt.date, dt.date, dt.date]:
+    """(end, due day, closing day) of a regular period: they depend on the cadence, ``every_day`` and
+    ``grace_workdays`` only (the due time is applied by ``_info``)."""
     end = _end(template, start)
     due_day = start if template.cadence == C.DAILY else _last_workday(start, end)
-    due_at = _aware(due_day, template.due_time)
     close_day = add_workday_dates(due_day, template.grace_workdays) if template.grace_workdays else due_day
-    return PeriodInfo(start, end, due_at, _aware(close_day, template.due_time), _aware(start, dt.time(0)))
+    return end, due_day, close_day
+
+
+def _info(template: ReportTemplate, start: dt.date, end: dt.date, due_day: dt.date, close_day: dt.date
+          ) -> PeriodInfo:
+    return PeriodInfo(start, end, _aware(due_day, template.due_time), _aware(close_day, template.due_time),
+                      _aware(start, dt.time(0)))
+
+
+def current_for(templates: list[ReportTemplate], day: dt.date) -> dict[int, tuple[dt.date | None,
+                                                                          PeriodInfo | None]]:
+    """``(period_start, info)`` of the period containing ``day`` for each template, in a fixed number of
+    queries: templates with the same calendar rules share one computation, ad hoc periods are read in one
+    query ("my reports" lists every template a person files)."""
+    out: dict[int, tuple[dt.date | None, PeriodInfo | None]] = {}
+    adhoc = [t.pk for t in templates if t.cadence == C.ADHOC]
+    latest: dict[int, AdhocPeriod] = {}
+    if adhoc:
+        for p in AdhocPeriod.objects.filter(template_id__in=adhoc, start__lte=day).order_by("start"):
+            latest[p.template_id] = p  # the last one wins: the latest start on or before ``day``
+    shared: dict[tuple[Any, ...], tuple[dt.date | None, tuple[dt.date, dt.date, dt.date] | None]] = {}
+    for t in templates:
+        if t.cadence == C.ADHOC:
+            p = latest.get(t.pk)
+            out[t.pk] = (None, None) if p is None else (
+                p.start, PeriodInfo(p.start, p.start, p.due_at, p.closed_at, _aware(p.start, dt.time(0))))
+            continue
+        key = (t.cadence, t.every_day, t.grace_workdays)
+        if key not in shared:
+            start = period_start(t, day)
+            shared[key] = (start, _days(t, start) if start else None)
+        start, days = shared[key]
+        out[t.pk] = (start, _info(t, start, *days) if start and days else None)
+    return out
 
 
 def current(template: ReportTemplate, day: dt.date | None = None) -> dt.date | None:

@@ -385,3 +385,20 @@ def start_export(actor: Any, template: ReportTemplate, date_from: dt.date, date_
     audit.record(actor, "report.export", template, taskforce_id=template.taskforce_id,
                  after={"job": job.pk, "from": date_from.isoformat(), "to": date_to.isoformat()})
     return job
+
+
+def upload_field_attachment(actor: Any, template: ReportTemplate, field_key: str, upload: Any, *,
+                            unit_id: int | None = None) -> Any:
+    """A file for an attachment field, uploaded by a filer of ``template`` (for ``unit_id`` if they file for
+    several): stored with the owning task force by the files app (its size and type limits, its audit
+    event), 内部 label.  Returns the ``files.Attachment``, whose id is the field's value."""
+    from zhuanban.files import services as files
+
+    access.filer_for(actor, template, unit_id)  # 403 unless actor files this template (for that unit)
+    field = template.fields.filter(key=field_key, kind=ReportField.Kind.ATTACHMENT).first()
+    if field is None:
+        raise Invalid("validation_error", "不是该报表的附件项", {field_key: "不是附件项"})
+    try:
+        return files.store_attachment(actor, template.taskforce, upload)
+    except Invalid as exc:
+        raise Invalid(exc.code, exc.message, {field_key: exc.message}) from None

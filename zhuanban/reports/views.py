@@ -28,6 +28,7 @@ from .models import ExportJob, ReportField, ReportTemplate, Submission
 from .tasks import enqueue_export
 
 FIELD_ROWS = 8
+PAGE_ROWS = 100
 
 
 def _template(request: HttpRequest, pk: int) -> ReportTemplate:
@@ -133,12 +134,24 @@ def report_aggregate(request: HttpRequest, template_id: int) -> HttpResponse:
                  "periods": [p["period"].isoformat() for p in tr["points"]],
                  "sums": [float(p["sum"]) if p["sum"] is not None else None for p in tr["points"]],
                  "filed": [p["filed"] for p in tr["points"]]}
-    for row in agg["rows"]:
-        row["cells"] = [row["values"].get(f.key) for f in agg["fields"]]
+    # The table: who has not filed first, then the rest; PAGE_ROWS a page (the counts, sums and averages
+    # above it are of the whole period, read from the stored totals).
+    rows = [r for r in agg["rows"] if r["status"] not in ("on_time", "late")]
+    rows += [r for r in agg["rows"] if r["status"] in ("on_time", "late")]
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page_no = min(max(_int(request.GET.get("page"), 1) or 1, 1), pages)
+    rows = rows[(page_no - 1) * PAGE_ROWS: page_no * PAGE_ROWS]
+    return_url = reverse("report_submission_return", args=[0])[:-len("0/return")]
+    keys = [f.key for f in agg["fields"]]
+    for row in rows:
+        row["cells"] = [row["values"].get(k) for k in keys]
+        if row["submission_id"]:
+            row["return_url"] = f"{return_url}{row['submission_id']}/return"
     can_manage = access.can_manage(request.user, t)
     month_start = start.replace(day=1)
     return render(request, "reports/aggregate.html", {
-        "t": t, "agg": agg, "start": start, "trend": trend, "trend_field": trend_field, "can_manage": can_manage,
+        "t": t, "agg": agg, "rows": rows, "page_no": page_no, "pages": pages,
+        "page_range": range(1, pages + 1), "start": start, "trend": trend, "trend_field": trend_field, "can_manage": can_manage,
         "prev": start - dt.timedelta(days=1), "next": start + dt.timedelta(days=1 if t.cadence == "daily" else 7),
         "period_label": periods.label(t, start), "export_from": month_start, "export_to": start,
         "sums": [agg["sums"].get(f.key) if f.is_numeric else None for f in agg["fields"]],
@@ -223,6 +236,16 @@ def export_download(request: HttpRequest, job_id: int) -> HttpResponse:
                         filename=f"{job.template.name}-{job.date_from:%Y%m%d}-{job.date_to:%Y%m%d}.xlsx")
 
 
+def _attachment_names(t: ReportTemplate, ids: list[Any]) -> dict[str, str]:
+    from zhuanban.files.models import Attachment
+
+    pks = [int(i) for i in ids if str(i).isdigit()]
+    if not pks:
+        return {}
+    return {str(pk): name for pk, name in Attachment.objects.filter(pk__in=pks, taskforce_id=t.taskforce_id)
+            .values_list("pk", "original_name")}
+
+
 @login_required
 def report_fill(request: HttpRequest, template_id: int) -> HttpResponse:
     """The filing form: fields rendered from the template, pre-filled values marked, draft or submit."""
@@ -244,12 +267,22 @@ def report_fill(request: HttpRequest, template_id: int) -> HttpResponse:
         prefilled = fields.prefill_values(t, fields_, filer.unit_id, filer.person_id, info.start, info.end)
     status = 200
     if request.method == "POST":
+        old_values = values
         values = {f.key: request.POST.get(f.key, "") for f in fields_ if f.kind != ReportField.Kind.ATTACHMENT}
         submit = request.POST.get("action") == "submit"
+        unit_id = filer.unit_id if filer.key.startswith("u") else None
         try:
+            for f in fields_:  # a chosen file is stored first; otherwise the field keeps its attachment
+                if f.kind != ReportField.Kind.ATTACHMENT:
+                    continue
+                upload = request.FILES.get(f.key)
+                if upload is not None:
+                    values[f.key] = services.upload_field_attachment(request.user, t, f.key, upload,
+                                                                     unit_id=unit_id).pk
+                elif old_values.get(f.key) not in (None, ""):
+                    values[f.key] = old_values[f.key]
             sub = services.file_report(request.user, t, start, values, submit=submit,
-                                       unit_id=filer.unit_id if filer.key.startswith("u") else None,
-                                       version=_int(request.POST.get("version"), None))
+                                       unit_id=unit_id, version=_int(request.POST.get("version"), None))
         except DomainError as exc:
             errors, status = exc.fields, exc.status
             messages.error(request, exc.message)
@@ -257,12 +290,14 @@ def report_fill(request: HttpRequest, template_id: int) -> HttpResponse:
         else:
             messages.success(request, "已报送" if submit else "草稿已保存")
             return redirect(f"{reverse('report_fill', args=[t.pk])}?period={start.isoformat()}&unit={filer.unit_id}")
+    names = _attachment_names(t, [values.get(f.key) for f in fields_ if f.kind == ReportField.Kind.ATTACHMENT])
     form_fields = []
     for f in fields_:
         value = values.get(f.key)
         is_prefilled = f.key in prefilled and (value is None or value == "")
         form_fields.append({"f": f, "value": prefilled[f.key] if is_prefilled else ("" if value is None else value),
-                            "prefilled": f.key in prefilled, "error": errors.get(f.key)})
+                            "prefilled": f.key in prefilled, "error": errors.get(f.key),
+                            "file_name": names.get(str(value)) if f.kind == ReportField.Kind.ATTACHMENT else None})
     return render(request, "reports/fill.html", {
         "t": t, "filer": filer, "start": start, "info": info, "sub": sub, "form_fields": form_fields,
         "is_open": bool(info and info.is_open()), "period_label": periods.label(t, start),
