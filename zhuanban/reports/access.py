@@ -126,6 +126,21 @@ def get_readable_submission(user: Any, pk: Any) -> Submission:
     raise NotFound()
 
 
+def get_read_all_template(user: Any, pk: Any) -> ReportTemplate:
+    """A template whose submissions ``user`` reads in full (aggregate, trend, export); 403 if they only see
+    it, 404 if not even that.  The managers' common case costs no visibility query."""
+    try:
+        template = ReportTemplate.objects.select_related("taskforce").filter(pk=int(pk)).first()
+    except (ValueError, TypeError):
+        template = None
+    if template is None:
+        raise NotFound()
+    if can_read_all(user, template):
+        return template
+    get_template(user, pk)  # 404 unless they see it
+    raise Forbidden("只有专班领导、专班办公室（含共享专班）可以查看汇总")
+
+
 def can_manage(user: Any, template: ReportTemplate) -> bool:
     return tfa.get_access(user, template.taskforce).manage
 

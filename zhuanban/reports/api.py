@@ -103,8 +103,7 @@ def update_template(request: HttpRequest, template_id: int, payload: TemplatePut
 @router.get("/reports/{template_id}/periods/{period}", response={200: AggregateOut, **READ_ERRORS},
             summary="某期汇总：各报送主体的填报值和状态、数值合计与平均、未报名单")
 def aggregate(request: HttpRequest, template_id: int, period: dt.date):
-    t = _template(request, template_id)
-    access.require_read_all(request.auth, t)
+    t = access.get_read_all_template(request.auth, template_id)
     agg = queries.aggregate(t, period)
     return {**{k: agg[k] for k in ("period", "due_at", "is_open", "expected", "filed", "counts", "sums",
                                    "averages", "rows", "missing")}, "template": t.pk}
@@ -114,8 +113,7 @@ def aggregate(request: HttpRequest, template_id: int, period: dt.date):
             summary="某数值项跨期趋势（每期合计与已报数）")
 def trend(request: HttpRequest, template_id: int, params: Query[TrendParams]):
     field, date_from, date_to = params.field, params.date_from, params.date_to
-    t = _template(request, template_id)
-    access.require_read_all(request.auth, t)
+    t = access.get_read_all_template(request.auth, template_id)
     date_to = date_to or timezone.localdate()
     date_from = date_from or date_to - dt.timedelta(days=364)
     f = t.fields.filter(key=field).first()

@@ -119,9 +119,12 @@ def template_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_aggregate(request: HttpRequest, template_id: int) -> HttpResponse:
-    t = _template(request, template_id)
-    if not access.can_read_all(request.user, t):
-        raise PermissionDenied("只有专班领导、专班办公室（含共享专班）可以查看汇总")
+    try:
+        t = access.get_read_all_template(request.user, template_id)
+    except NotFound:
+        raise Http404 from None
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from None
     day = _day(request.GET.get("period"))
     start = periods.period_start(t, day) or day
     agg = queries.aggregate(t, start)
