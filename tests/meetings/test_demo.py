@@ -38,3 +38,18 @@ def test_demo_meetings(loaded, db):
         follow = Meeting.objects.filter(taskforce=tfs["ya_news"], upper__isnull=False)
         assert follow.exists()
     assert DutyShift.objects.filter(taskforce=tfs["brain"]).count() == 14
+
+
+def test_past_demo_meetings_were_held(loaded, db):
+    """What already took place has attendance and minutes; only ya_online's latest follow-up is left
+    unrecorded (the tab says 未记录 for it)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    past = Meeting.objects.filter(starts_at__date__lt=today, series__isnull=False).exclude(status="cancelled")
+    assert past.filter(status="held").count() >= 4
+    unrecorded = list(past.filter(status="scheduled").values_list("taskforce__name", flat=True))
+    assert set(unrecorded) <= {NAMES["ya_online"]} and len(unrecorded) <= 1
+    held = past.filter(status="held", taskforce__name=NAMES["brain"]).first()
+    assert held.minutes and held.attendances.filter(status="present").exists()
+    assert held.attendances.filter(status="absent").exclude(reason="").exists() or held.attendances.count() <= 2

@@ -7,8 +7,8 @@ projects" (各单位汇报项目进展) is prepared, not improvised:
 4. reports missing today (from ``zhuanban.reports.queries.missing_for_taskforce``).
 
 Only tasks the viewer may see are listed (``tasks.access.visible_tasks``).  A fixed number of queries,
-whatever the size of the task force: member units, light counts, the flagged tasks, the disputes, and
-the reports app's own.
+whatever the size of the task force: member units, light counts (with the number flagged), the flagged
+tasks, the disputes (and which of their tasks the viewer sees), and the reports app's own.
 """
 
 from __future__ import annotations
@@ -22,8 +22,11 @@ from django.utils import timezone
 
 from zhuanban.taskforces.models import Membership, TaskForce
 
-# How many red/yellow and overdue tasks the agenda lists (the counts are always complete).
+# How many red/yellow and overdue tasks the agenda lists (the counts are always complete): the API and
+# the meeting page's "显示全部" view list up to FLAGGED_LISTED, the meeting page itself the PAGE_LISTED most
+# urgent (earliest due) ones, with a link to the rest.
 FLAGGED_LISTED = 200
+PAGE_LISTED = 30
 
 
 def missing_reports(tf: TaskForce, day: dt.date) -> list[dict[str, Any]] | None:
@@ -35,26 +38,46 @@ def missing_reports(tf: TaskForce, day: dt.date) -> list[dict[str, Any]] | None:
     return list(missing_for_taskforce(tf, day))
 
 
-def build(user: Any, tf: TaskForce, day: dt.date | None = None) -> dict[str, Any]:
+def tasks_seen(user: Any, tf: TaskForce, acc: Any = None) -> Any:
+    """The tasks of ``tf`` that ``user`` sees: ``tasks.access.visible_tasks`` — whose rules give a manager
+    of the task force every task of it (the task-force rule, 敏感 ones included), so for a manager (``acc``,
+    the task-force access the caller already has) the per-user visibility is not computed at all."""
     from zhuanban.tasks.access import visible_tasks
+    from zhuanban.tasks.models import Task
+
+    if acc is not None and acc.manage and not getattr(acc, "external_only", False):
+        return Task.objects.filter(taskforce=tf)
+    return visible_tasks(user).filter(taskforce=tf)
+
+
+def build(user: Any, tf: TaskForce, day: dt.date | None = None, *, listed: int = FLAGGED_LISTED,
+          acc: Any = None) -> dict[str, Any]:
+    """The agenda of ``tf`` for ``day`` as ``user`` may see it; at most ``listed`` flagged (red, yellow or
+    overdue) tasks are listed, ``flagged_total`` says how many there are.  ``acc``: the caller's access
+    to ``tf`` if known (see ``tasks_seen``)."""
     from zhuanban.tasks.models import Dispute, Task
     from zhuanban.tasks.queries import PERSONAL
 
     day = day or timezone.localdate()
     now = timezone.now()
     units = list(tf.member_units.filter(left_on__isnull=True).select_related("unit").order_by("role", "id"))
-    open_tasks = visible_tasks(user).filter(taskforce=tf).exclude(status__in=Task.CLOSED)
+    seen_tasks = tasks_seen(user, tf, acc)
+    open_tasks = seen_tasks.exclude(status__in=Task.CLOSED)
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: {"green": 0, "yellow": 0, "red": 0, "total": 0})
-    for row in open_tasks.order_by().values("lead_unit_id", "light").annotate(n=Count("id")):
+    is_flagged = Q(light__in=("red", "yellow")) | Q(due_at__lt=now)
+    flagged_total = 0
+    for row in open_tasks.order_by().values("lead_unit_id", "light").annotate(
+            n=Count("id"), flagged=Count("id", filter=is_flagged)):
         c = counts[row["lead_unit_id"]]
         c[row["light"]] = c.get(row["light"], 0) + row["n"]
         c["total"] += row["n"]
+        flagged_total += row["flagged"]
     # Lean rows: the names shown and the responsible person's dispatching unit in this task force.
     dispatching = Membership.objects.filter(taskforce_id=tf.pk, person_id=OuterRef("responsible_id")).order_by(
         "end_on", "-start_on").values("dispatching_unit__name")[:1]
-    flagged = list(open_tasks.filter(Q(light__in=("red", "yellow")) | Q(due_at__lt=now))
+    flagged = list(open_tasks.filter(is_flagged)
                    .select_related("lead_unit", "responsible").defer(*PERSONAL, "description", "plan")
-                   .annotate(dispatching_unit_name=Subquery(dispatching)).order_by("due_at", "id")[:FLAGGED_LISTED])
+                   .annotate(dispatching_unit_name=Subquery(dispatching)).order_by("due_at", "id")[:listed])
     by_unit: dict[int | None, list[Any]] = defaultdict(list)
     overdue: list[Any] = []
     for t in flagged:
@@ -73,11 +96,18 @@ def build(user: Any, tf: TaskForce, day: dt.date | None = None) -> dict[str, Any
                 total[k] += c.get(k, 0)
         sections.append({"unit": None, "role": "", "counts": total,
                          "flagged": [t for k in others for t in by_unit.get(k, [])]})
-    disputes = list(Dispute.objects.filter(taskforce=tf, status=Dispute.Status.OPEN, task__in=visible_tasks(user))
-                    .select_related("task").order_by("opened_at", "id")[:FLAGGED_LISTED])
+    # The task force's open disputes, then those whose task the viewer sees (by primary key: a subquery
+    # over visible_tasks() costs more than the few disputes there are).
+    disputes = list(Dispute.objects.filter(taskforce=tf, status=Dispute.Status.OPEN)
+                    .select_related("task").only("id", "task", "opened_at", "bounces", "task__title")
+                    .order_by("opened_at", "id")[:FLAGGED_LISTED])
+    if disputes:
+        seen = set(seen_tasks.filter(pk__in=[d.task_id for d in disputes]).values_list("pk", flat=True))
+        disputes = [d for d in disputes if d.task_id in seen]
     missing = missing_reports(tf, day)
     return {"day": day, "units": sections, "overdue": overdue, "disputes": disputes, "missing_reports": missing,
-            "missing_available": missing is not None}
+            "missing_available": missing is not None, "flagged_total": flagged_total,
+            "flagged_listed": len(flagged), "truncated": flagged_total > len(flagged)}
 
 
 def summary(agenda: dict[str, Any]) -> dict[str, Any]:

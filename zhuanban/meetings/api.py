@@ -13,10 +13,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from ninja import Path as PathParam
 from ninja import Query, Router, Status
 
 from zhuanban.core.errors import NotFound
-from zhuanban.core.schemas import READ_ERRORS, WRITE_ERRORS, PageParams, page, raise_if, resolve
+from zhuanban.core.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, PageParams, page, raise_if, resolve
 from zhuanban.org.models import Person
 from zhuanban.taskforces import access as tf_access
 from zhuanban.taskforces.models import Membership
@@ -72,8 +73,13 @@ def _units(user: Any) -> Any:
     return tf_access.visible_units(user)
 
 
+# Rows of people shown by name only: their encrypted personal fields are not loaded (nor decrypted).
+_PERSON_SECRETS = ("phone", "id_card_no")
+
+
 def attendance_rows(meeting: Meeting) -> list[Attendance]:
-    return list(meeting.attendances.select_related("person", "unit", "substitute").order_by("id"))
+    return list(meeting.attendances.select_related("person", "unit", "substitute").defer(
+        *(f"{who}__{f}" for who in ("person", "substitute") for f in _PERSON_SECRETS)).order_by("id"))
 
 
 def meeting_rate(rows: list[Attendance]) -> float | None:
@@ -84,14 +90,15 @@ def meeting_rate(rows: list[Attendance]) -> float | None:
 
 
 def decisions_of(meeting: Meeting) -> list[Decision]:
-    return list(meeting.decisions.select_related("lead_unit", "responsible").order_by("id"))
+    return list(meeting.decisions.select_related("lead_unit", "responsible").defer(
+        *(f"responsible__{f}" for f in _PERSON_SECRETS)).order_by("id"))
 
 
-def detail(user: Any, meeting: Meeting) -> dict[str, Any]:
+def detail(user: Any, meeting: Meeting, acc: Any = None) -> dict[str, Any]:
     rows = attendance_rows(meeting)
     day = timezone.localtime(meeting.starts_at).date()
     return {**meeting_row(meeting), "minutes": meeting.minutes,
-            "agenda": agenda.summary(agenda.build(user, meeting.taskforce, day)),
+            "agenda": agenda.summary(agenda.build(user, meeting.taskforce, day, acc=acc)),
             "attendance": [attendance_out(a) for a in rows], "attendance_rate": meeting_rate(rows),
             "decisions": [decision_out(d) for d in decisions_of(meeting)],
             "new_tasks": [new_task_out(t) for t in services.new_tasks(meeting)]}
@@ -133,8 +140,8 @@ def create_meeting(request: HttpRequest, payload: MeetingIn):
 @router.get("/meetings/{meeting_id}", response={200: MeetingDetail, **READ_ERRORS},
             summary="会议详情（议程摘要、出席、议定事项、新任务清单）")
 def get_meeting(request: HttpRequest, meeting_id: int):
-    meeting, _ = access.get_visible_meeting(request.auth, meeting_id)
-    return detail(request.auth, meeting)
+    meeting, acc = access.get_visible_meeting(request.auth, meeting_id)
+    return detail(request.auth, meeting, acc)
 
 
 @router.patch("/meetings/{meeting_id}", response={200: MeetingDetail, **WRITE_ERRORS},
@@ -231,8 +238,16 @@ def dispatch_tasks(request: HttpRequest, meeting_id: int):
     return {"dispatched": [t.pk for t in out["dispatched"]], "skipped": [t.pk for t in out["skipped"]]}
 
 
-@router.get("/meetings/{meeting_id}/minutes.docx", response={200: None, **READ_ERRORS},
-            summary="会议纪要 .docx（GB/T 9704 版式；X-Zhuanban-Fonts 头给出所用字体）")
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+BINARY = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get("/meetings/{meeting_id}/minutes.docx", response=READ_ERRORS,
+            summary="会议纪要 .docx（GB/T 9704 版式；X-Zhuanban-Fonts 头给出所用字体）",
+            openapi_extra={"responses": {200: {
+                "description": "纪要 .docx", "content": {DOCX: BINARY},
+                "headers": {"X-Zhuanban-Fonts": {"description": "所用字体（URL 编码）", "schema": {"type": "string"}},
+                            "Content-Disposition": {"schema": {"type": "string"}}}}}})
 def minutes_docx(request: HttpRequest, meeting_id: int):
     m, _ = access.get_visible_meeting(request.auth, meeting_id)
     return docx_response(m)
@@ -242,16 +257,21 @@ def docx_response(m: Meeting) -> HttpResponse:
     from urllib.parse import quote
 
     data, fonts = exports.minutes_docx(m, decisions_of(m), attendance_rows(m))
-    resp = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    resp = HttpResponse(data, content_type=DOCX)
     name = f"{m.title}纪要-{timezone.localtime(m.starts_at):%Y%m%d}.docx"
     resp["Content-Disposition"] = f"attachment; filename=\"minutes-{m.pk}.docx\"; filename*=UTF-8''{quote(name)}"
     resp["X-Zhuanban-Fonts"] = quote(fonts.describe())
     return resp
 
 
-@router.get("/meeting-feed/{person_id}/{token}.ics", auth=None, response={200: None, 404: Any},
-            summary="个人会商日程订阅（.ics；链接含个人令牌，无需登录）")
-def ics_feed(request: HttpRequest, person_id: int, token: str):
+@router.get("/meeting-feed/{person_id}/{token}.ics", auth=None, response={404: ErrorOut, 422: ErrorOut},
+            summary="个人会商日程订阅（.ics；链接含个人令牌，无需登录）",
+            description="无需登录：链接中的令牌即凭据。令牌不符或人员不存在时 404；person_id 不是整数、"
+                        "令牌含 URL 安全 base64 以外的字符时 422。",
+            openapi_extra={"responses": {200: {"description": "iCalendar 日程", "content": {
+                "text/calendar": {"schema": {"type": "string"}}}}}})
+def ics_feed(request: HttpRequest, person_id: int,
+             token: str = PathParam(..., min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")):
     data, _ = feed.render(person_id, token, request.get_host().split(":")[0])
     resp = HttpResponse(data, content_type="text/calendar; charset=utf-8")
     resp["Content-Disposition"] = 'inline; filename="meetings.ics"'

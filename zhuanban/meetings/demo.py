@@ -3,12 +3,16 @@
 Through the services, with dates relative to today:
 
 - ``brain`` (城市大脑): the fixed weekly meeting where each unit reports its projects (Mondays, the
-  member units' liaisons); the last one held, with minutes, attendance and a decision turned into a task;
+  member units' liaisons); the last one with a decision turned into a task;
 - ``fzx`` (城市副中心): monthly dispatch meetings (3rd workday); a resident station in T区 for the member
   units' teams; an on-site verification linked to a task, with a photo;
 - ``ya_office`` (亚运 一办): the weekly office meeting (Wednesdays), with ``ya_news``/``ya_online``
   follow-up meetings within 2 workdays;
-- a duty roster for the coming two weeks (brain, ya_office).
+- a duty roster for the coming two weeks (brain, ya_office), each with one swap request awaiting the office.
+
+Meetings that have already taken place were held: attendance recorded (one absence with its reason and a
+substitute) and minutes saved, which marks them held — except the most recent follow-up meeting of
+``ya_online``, left unrecorded so the tab shows what an unrecorded past meeting looks like (未记录).
 """
 
 from __future__ import annotations
@@ -48,13 +52,16 @@ def load(admin: Any, taskforces: dict[str, TaskForce]) -> None:
                     recurrence=MeetingSeries.Recurrence.WEEKLY, weekday=0, location="区指挥中心三楼会商室",
                     invitees=MeetingSeries.Invitees.LIAISONS)
         services.schedule_series(admin, s, start=start, until=until)
-        _held(admin, brain, s, today)
+        _hold_past(admin, s, today)
+        _decide_last(admin, brain, s, today)
         _roster(admin, brain, today)
+        _swap(admin, brain, today)
     if _open(fzx):
         s = _series(admin, fzx, "城市副中心建设月调度会", kind=Kind.MONTHLY_DISPATCH,
                     recurrence=MeetingSeries.Recurrence.MONTHLY, nth_workday=3, time_of_day=dt.time(14, 30),
                     duration_minutes=120, location="T区行政办公区 1 号楼", invitees=MeetingSeries.Invitees.LIAISONS)
         services.schedule_series(admin, s, start=start, until=until + dt.timedelta(days=30))
+        _hold_past(admin, s, today)
         _station(admin, fzx)
         _verification(admin, fzx, today)
     if _open(office):
@@ -62,7 +69,9 @@ def load(admin: Any, taskforces: dict[str, TaskForce]) -> None:
                      weekday=2, time_of_day=dt.time(9, 0), location="区亚运办会议室",
                      invitees=MeetingSeries.Invitees.LIAISONS)
         services.schedule_series(admin, up, start=start, until=until)
+        _hold_past(admin, up, today)
         _roster(admin, office, today)
+        _swap(admin, office, today)
         for key, title in (("ya_news", "新闻宣传专班跟进会"), ("ya_online", "网络宣传专班跟进会")):
             tf = taskforces.get(key)
             if _open(tf):
@@ -70,22 +79,48 @@ def load(admin: Any, taskforces: dict[str, TaskForce]) -> None:
                               follows=up, follow_within_workdays=2, follow_offset_workdays=1 if key == "ya_news" else 2,
                               time_of_day=dt.time(15, 0), invitees=MeetingSeries.Invitees.ALL)
                 services.schedule_series(admin, low, start=start, until=until)
+                _hold_past(admin, low, today, leave_last=key == "ya_online")
 
 
-def _held(admin: Any, tf: TaskForce, series: MeetingSeries, today: dt.date) -> None:
-    last = (Meeting.objects.filter(series=series, starts_at__date__lt=today).order_by("-starts_at").first())
-    if last is None or last.status != Meeting.Status.SCHEDULED:
+MINUTES = {
+    Kind.WEEKLY: ("一、各成员单位依次汇报本周工作进展，办公室通报红黄灯任务和逾期事项。\n"
+                  "二、对进度滞后的事项逐项分析原因，明确责任单位和完成时限。\n"
+                  "三、下周重点：{focus}。"),
+    Kind.MONTHLY_DISPATCH: ("一、听取各工作组本月建设进度汇报，通报月度考核情况。\n"
+                            "二、协调解决跨部门问题 {n} 项，现场明确牵头单位。\n"
+                            "三、下月重点：{focus}。"),
+    Kind.TOPIC: ("一、传达上级会议精神，逐条对照本专班任务分工。\n"
+                 "二、研究落实措施，明确宣传口径和发布节奏。\n"
+                 "三、近期重点：{focus}。"),
+}
+FOCUS = ("推进智慧社区数据接口联调", "完成重点项目节点核查", "做好节假日期间值守和舆情监测",
+         "督促逾期任务整改销号", "梳理下阶段任务清单")
+
+
+def _hold_past(admin: Any, series: MeetingSeries, today: dt.date, *, leave_last: bool = False) -> None:
+    """Every meeting of ``series`` before today that is still scheduled gets its attendance (the last
+    invitee absent with a reason, covered by the first) and minutes — which mark it held."""
+    past = list(Meeting.objects.filter(series=series, starts_at__date__lt=today, status=Meeting.Status.SCHEDULED)
+                .order_by("starts_at"))
+    if leave_last and past:
+        past = past[:-1]
+    for i, m in enumerate(past):
+        rows = list(m.attendances.select_related("person").order_by("id"))
+        entries: list[dict[str, Any]] = [{"person": a.person, "status": "present"} for a in rows]
+        if len(entries) > 2:
+            entries[-1] = {"person": rows[-1].person, "status": "absent", "reason": ("外出调研", "参加市里会议",
+                                                                                       "病假")[i % 3],
+                           "substitute": rows[0].person if rows[0].person_id != rows[-1].person_id else None}
+        if entries:
+            services.record_attendance(admin, m, entries)
+        text = MINUTES.get(m.kind, MINUTES[Kind.WEEKLY]).format(focus=FOCUS[(m.pk + i) % len(FOCUS)], n=2 + i % 3)
+        services.save_minutes(admin, m, version=m.version, minutes=text)
+
+
+def _decide_last(admin: Any, tf: TaskForce, series: MeetingSeries, today: dt.date) -> None:
+    last = Meeting.objects.filter(series=series, starts_at__date__lt=today).order_by("-starts_at").first()
+    if last is None or last.decisions.exists():
         return
-    rows = list(last.attendances.select_related("person"))
-    entries = [{"person": a.person, "status": "present"} for a in rows]
-    if len(entries) > 2:
-        entries[-1] = {"person": rows[-1].person, "status": "absent", "reason": "外出调研",
-                       "substitute": rows[0].person if rows[0].person_id != rows[-1].person_id else None}
-    services.record_attendance(admin, last, entries)
-    services.save_minutes(admin, last, version=last.version, minutes=(
-        "一、各成员单位依次汇报本周项目进展，区指挥中心通报红黄灯任务。\n"
-        "二、智慧社区项目组汇报与公安分局的数据对接情况，存在接口延期风险。\n"
-        "三、会议议定：由区经信办牵头，两周内完成智慧社区数据接口联调。"))
     lead = tf.member_units.filter(left_on__isnull=True).select_related("unit").first()
     liaison = Membership.objects.filter(taskforce=tf, end_on__isnull=True, role=Membership.Role.LIAISON).select_related(
         "person").first()
@@ -109,6 +144,19 @@ def _roster(admin: Any, tf: TaskForce, today: dt.date) -> None:
         day = today + dt.timedelta(days=i)
         services.add_shift(admin, tf, date=day, person=persons[people[i % len(people)]],
                            note="节假日值守" if not schedule.Calendar(day, day).is_workday(day) else "")
+
+
+def _swap(admin: Any, tf: TaskForce, today: dt.date) -> None:
+    from .models import DutySwap
+
+    if DutySwap.objects.filter(shift__taskforce=tf).exists():
+        return
+    shifts = list(tf.duty_shifts.filter(date__gt=today).select_related("person").order_by("date", "id")[:6])
+    if len(shifts) < 4:
+        return
+    shift, other = shifts[3], next((s for s in shifts if s.person_id != shifts[3].person_id), None)
+    if other is not None:
+        services.request_swap(admin, shift, to_person=other.person, reason="当天参加市里专题培训，申请与同事对调")
 
 
 def _station(admin: Any, tf: TaskForce) -> None:

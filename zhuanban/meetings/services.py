@@ -300,6 +300,8 @@ def record_attendance(actor: Any, meeting: Meeting, entries: Iterable[dict[str, 
         changed.append(row)
     if errors:
         raise Invalid("invalid_attendance", "出席登记有误", errors)
+    if not changed:
+        return []
     for row in changed:
         row.save()
     audit.record(actor, "meeting.attendance", meeting, taskforce_id=meeting.taskforce_id, after={

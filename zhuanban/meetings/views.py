@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,9 +37,26 @@ ROSTER_DAYS = 14
 LISTED = 10
 
 
-def _members(tf: Any) -> list[Person]:
+def _members(tf: Any, *, names_only: bool = False) -> list[Any]:
+    """The task force's active members by name: Person objects, or (id, name) pairs with ``names_only``."""
     ids = Membership.objects.filter(taskforce=tf, end_on__isnull=True).values("person_id")
-    return list(Person.objects.filter(pk__in=ids).only("id", "name").order_by("name"))
+    qs = Person.objects.filter(pk__in=ids).order_by("name")
+    return list(qs.values_list("id", "name") if names_only else qs.only("id", "name"))
+
+
+def _options(people: list[tuple[int, str]]) -> str:
+    """``<option>``s of (id, name) pairs, rendered once for every picker of a page that lists them (a
+    template loop per picker costs more than the rest of a long page)."""
+    return format_html_join("", '<option value="{}">{}</option>', people)
+
+
+def _link_tasks(tasks: Any) -> None:
+    """Give each task of a long list its ``url`` from one ``reverse`` (a ``{% url %}`` per row is a good
+    part of a long page's rendering time)."""
+    marker = "2147483647"
+    pattern = reverse("task_detail", args=[int(marker)])
+    for t in tasks:
+        t.url = pattern.replace(marker, str(t.pk))
 
 
 def _date(p: Any, name: str, required: bool = True) -> dt.date | None:
@@ -228,17 +246,24 @@ def series_schedule(request: HttpRequest, series_id: int) -> HttpResponse:
 def _meeting_context(request: HttpRequest, m: Meeting, acc: Any) -> dict[str, Any]:
     rows = api.attendance_rows(m)
     day = timezone.localtime(m.starts_at).date()
+    # The page lists the most urgent flagged tasks; "?agenda=all" lists them all (up to FLAGGED_LISTED).
+    full = request.GET.get("agenda") == "all"
     ctx = tf_context(m.taskforce, acc, "meetings") | {
-        "meeting": m, "agenda": agenda.build(request.user, m.taskforce, day), "attendance": rows,
+        "meeting": m, "agenda_full": full, "attendance": rows,
+        "agenda": agenda.build(request.user, m.taskforce, day,
+                               listed=agenda.FLAGGED_LISTED if full else agenda.PAGE_LISTED, acc=acc),
         "attendance_rate": api.meeting_rate(rows), "decisions": api.decisions_of(m),
         "new_tasks": list(services.new_tasks(m)), "statuses": Attendance.Status.choices,
         "minutes_text": m.minutes, "minutes_version": m.version, "docx_fonts": choose_fonts().describe(),
     }
+    _link_tasks([t for s in ctx["agenda"]["units"] for t in s["flagged"]] + ctx["agenda"]["overdue"])
     if acc.manage:
         from zhuanban.tasks.queries import pickers
 
-        people, units = pickers(request.user, m.taskforce)
-        ctx |= {"people": people, "units": units, "members": _members(m.taskforce)}
+        # One list of the active members serves the responsible-person picker and the substitutes (the
+        # decision form's choice is checked again against the people the user may see).
+        _people, units = pickers(request.user, m.taskforce)
+        ctx |= {"units": units, "member_options": _options(_members(m.taskforce, names_only=True))}
     return ctx
 
 
