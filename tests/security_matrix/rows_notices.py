@@ -41,6 +41,7 @@ WEB: dict[str, tuple[str, str]] = {
     "notice_receipts": ("tf_manage", "GET"), "notice_receipts_fragment": ("tf_manage", "GET"),
     "notice_remind": ("tf_manage", "POST"), "tf_notice_channel_delete": ("tf_manage", "POST"),
     "delivery_replay": ("tf_manage", "POST"), "inbox_settings": ("any_user", "GET"),
+    "inbox_digest": ("any_user", "GET"),
     "inbox_item_open": ("notice_own_item", "GET"), "inbox_item_ack": ("notice_own_item", "POST"),
 }
 

@@ -82,8 +82,11 @@ def list_notices(request: HttpRequest, paging: Query[PageParams], taskforce: int
             summary="回执表（发送人、专班领导和办公室）")
 def receipts(request: HttpRequest, notice_id: int, filters: Query[ReceiptFilters], paging: Query[PageParams]):
     notice = services.get_notice(request.auth, notice_id, manage=True)
-    count, rows = page(queries.receipts(notice, status=filters.status or ""), paging)
-    return {"count": count, "limit": paging.limit, "offset": paging.offset, **services.progress(notice),
+    qs = queries.receipts(notice, status=filters.status or "")
+    prog = services.progress(notice)
+    count = prog["total"] if not filters.status else qs.count()  # the progress is the unfiltered count
+    rows = queries.receipt_rows(qs, paging.offset, paging.limit)
+    return {"count": count, "limit": paging.limit, "offset": paging.offset, **prog,
             "items": [receipt_out(r) for r in rows]}
 
 
@@ -102,8 +105,10 @@ def remind(request: HttpRequest, notice_id: int):
 def inbox(request: HttpRequest, filters: Query[InboxFilters], paging: Query[PageParams]):
     qs = queries.inbox(request.auth, unread=filters.unread, q=filters.q, include_info=filters.include_info,
                        priority=PRIORITY_KEYS[filters.priority] if filters.priority else None)
-    count, rows = page(qs, paging)
     c = queries.counts(request.auth)
+    plain = not (filters.unread or filters.q or filters.include_info or filters.priority)
+    count = c["total"] if plain else qs.count()  # the main list's total is in the counts aggregate
+    rows = queries.inbox_rows(qs, paging.offset, paging.limit)
     return {"count": count, "limit": paging.limit, "offset": paging.offset, "unread": c["unread"],
             "to_ack": c["to_ack"], "items": [item_out(i) for i in rows]}
 
@@ -111,14 +116,14 @@ def inbox(request: HttpRequest, filters: Query[InboxFilters], paging: Query[Page
 @router.post("/inbox/{inbox_item_id}/read", response={200: ItemOut, **WRITE_ERRORS}, summary="标为已读")
 def read(request: HttpRequest, inbox_item_id: int):
     item = services.get_item(request.auth, inbox_item_id)
-    return item_out(services.mark_read(request.auth, item))
+    return item_out(queries.row_of(services.mark_read(request.auth, item)))
 
 
 @router.post("/inbox/{inbox_item_id}/ack", response={200: ItemOut, **WRITE_ERRORS},
              summary="确认接收（重复确认返回首次确认时间）")
 def ack(request: HttpRequest, inbox_item_id: int):
     item = services.get_item(request.auth, inbox_item_id)
-    return item_out(services.acknowledge(request.auth, item))
+    return item_out(queries.row_of(services.acknowledge(request.auth, item)))
 
 
 # ---- reminder rules and my tuning ----------------------------------------------------------------------------

@@ -4,7 +4,8 @@
   from the generated directory; one bench person receives every notice, so their inbox holds ~5,000
   items (urgent / normal / for information mixed, a third requiring acknowledgement, some read, some
   acknowledged).  Rows go in through ``gen_common.fast_insert`` (COPY on PostgreSQL); no audit events.
-- Sizes (receipts): demo 20,000 (500 × 40), city 200,000 (2,000 × 100), province 1,000,000 (5,000 × 200).
+- Sizes (receipts): demo 20,000 (500 × 40), city 200,000 (5,000 × 40), province 1,000,000 (5,000 × 200);
+  the bench person gets every notice: 5,000 items at city and province scale.
 
 Bench subjects: ``notices_inbox_username`` (the bench person's account), ``notices_notice_id`` (a notice
 with its receipt table), ``notices_sender_username`` (an administrator, who may send without a task force).
@@ -18,7 +19,7 @@ from zhuanban.scale.gen_common import Buffer, Context, reset_sequences
 
 from .models import InboxItem, Notice, Priority
 
-SIZES = {"demo": (500, 40), "city": (2000, 100), "province": (5000, 200)}
+SIZES = {"demo": (500, 40), "city": (5000, 40), "province": (5000, 200)}
 
 
 def run(ctx: Context) -> None:

@@ -114,8 +114,10 @@ class InboxItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["notice", "person"], condition=Q(notice__isnull=False),
                                                name="one_receipt_per_notice_person")]
         indexes = [
-            models.Index(fields=["person", "priority", "due_at"]),
-            models.Index(fields=["person", "read_at"]),
+            # The inbox page: ordered ids of one person from the index alone (queries.inbox_rows).
+            models.Index(fields=["person", "priority", "due_at", "created_at"], name="inbox_person_order"),
+            # The counts (unread, to acknowledge, urgent): one aggregate over this covering index.
+            models.Index(fields=["person", "priority", "read_at", "requires_ack", "acked_at"], name="inbox_person_counts"),
             models.Index(fields=["notice", "acked_at"]),
         ]
 

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from zhuanban.core.schemas import Filters, Input
 
-from .models import PRIORITY_NAMES, Channel, Delivery, InboxItem, Notice, Priority, ReminderRule
+from .models import PRIORITY_NAMES, Channel, Delivery, Notice, Priority, ReminderRule
 
 PriorityName = Literal["urgent", "normal", "info"]
 
@@ -87,9 +87,10 @@ class ReceiptPage(Schema):
     items: list[ReceiptOut]
 
 
-def receipt_out(r: InboxItem, now: dt.datetime | None = None) -> dict[str, Any]:
+def receipt_out(r: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    """(``r``: a ``queries.ReceiptRow``.)"""
     now = now or timezone.now()
-    return {"id": r.pk, "person": r.person_id, "name": r.person.name, "unit": str(r.person.home_unit),
+    return {"id": r.id, "person": r.person_id, "name": r.name, "unit": r.unit,
             "delivered_at": r.delivered_at, "read_at": r.read_at, "acked_at": r.acked_at, "reminders": r.reminders,
             "overdue": bool(r.requires_ack and r.acked_at is None and r.due_at and r.due_at < now)}
 
@@ -124,10 +125,11 @@ class InboxPage(Schema):
     items: list[ItemOut]
 
 
-def item_out(i: InboxItem) -> dict[str, Any]:
-    return {"id": i.pk, "kind": i.kind, "priority": PRIORITY_NAMES[Priority(i.priority)], "title": i.title,
-            "taskforce": i.taskforce_id, "taskforce_name": i.taskforce.name if i.taskforce_id else None,
-            "notice": i.notice_id, "body": i.notice.body if i.notice_id else i.body, "requires_ack": i.requires_ack,
+def item_out(i: Any) -> dict[str, Any]:
+    """(``i``: a ``queries.Row``.)"""
+    return {"id": i.id, "kind": i.kind, "priority": PRIORITY_NAMES[Priority(i.priority)], "title": i.title,
+            "taskforce": i.taskforce_id, "taskforce_name": i.taskforce_name if i.taskforce_id else None,
+            "notice": i.notice_id, "body": i.body, "requires_ack": i.requires_ack,
             "due_at": i.due_at, "link": i.link, "created_at": i.created_at, "read_at": i.read_at,
             "acked_at": i.acked_at}
 

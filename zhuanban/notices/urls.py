@@ -15,6 +15,7 @@ urlpatterns = [
     path("deliveries/<int:delivery_id>/replay/", views.delivery_replay, name="delivery_replay"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/settings/", views.inbox_settings, name="inbox_settings"),
+    path("inbox/digest/", views.inbox_digest, name="inbox_digest"),
     path("inbox/<int:inbox_item_id>/", views.inbox_item_open, name="inbox_item_open"),
     path("inbox/<int:inbox_item_id>/ack/", views.inbox_item_ack, name="inbox_item_ack"),
 ]

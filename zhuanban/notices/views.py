@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,7 +24,7 @@ from zhuanban.taskforces import access as tf_access
 from zhuanban.taskforces.models import Membership
 from zhuanban.web.views.common import load_taskforce, tf_context
 
-from . import queries, services
+from . import lines, queries, services
 from .models import PRIORITY_KEYS, Channel, Delivery, ReminderRule
 
 PAGE = 50
@@ -59,12 +60,27 @@ def inbox(request: HttpRequest) -> HttpResponse:
     except ValueError:
         offset = 0
     qs = queries.inbox(request.user, unread=unread, q=q)
-    items = list(qs[offset:offset + PAGE + 1])
+    items = queries.inbox_rows(qs, offset, PAGE + 1, body_chars=170)
     more = len(items) > PAGE
     return render(request, "notices/inbox.html", {
-        "section": "inbox", "items": items[:PAGE], "more": more, "next_offset": offset + PAGE, "q": q,
-        "unread": unread, "counts": queries.counts(request.user), "digest": list(queries.digest(request.user)[:30]),
-        "has_person": tf_access.person_of(request.user) is not None, "now": timezone.now()})
+        "section": "inbox", "items": lines.lines(items[:PAGE], get_token(request)), "more": more, "next_offset": offset + PAGE, "q": q,
+        "offset": offset, "prev_offset": max(offset - PAGE, 0) if offset else None,
+        "unread": unread, "counts": queries.counts(request.user),
+        "has_person": tf_access.person_of(request.user) is not None})
+
+
+DIGEST_LIMIT = 30
+
+
+@login_required
+def inbox_digest(request: HttpRequest) -> HttpResponse:
+    """The digest section of the inbox ("for information" items of the last 7 days), loaded by htmx after
+    the page (``hx-trigger="load"``), or as a page of its own without JavaScript."""
+    ids = list(queries.digest(request.user).values_list("id", flat=True)[:DIGEST_LIMIT])
+    ctx = {"digest": queries.rows_by_id(ids), "section": "inbox"}
+    if request.headers.get("HX-Request"):
+        return render(request, "notices/_digest.html", ctx)
+    return render(request, "notices/digest.html", ctx)
 
 
 @login_required
@@ -88,7 +104,7 @@ def inbox_item_ack(request: HttpRequest, inbox_item_id: int) -> HttpResponse:
         _fail(request, exc)
         return redirect("inbox")
     if request.headers.get("HX-Request"):
-        return render(request, "notices/_item.html", {"i": item, "now": timezone.now()})
+        return HttpResponse(lines.line(queries.row_of(item), lines.labels(), get_token(request)))
     messages.success(request, "已确认接收")
     return redirect("inbox")
 
@@ -156,14 +172,18 @@ def tf_notices(request: HttpRequest, pk: int) -> HttpResponse:
         **tf_context(tf, acc, "notices"), "notices": notices, "members": members,
         "units": list(tf.member_units.filter(left_on__isnull=True).select_related("unit")) if acc.manage else [],
         "groups": list(tf.groups.all()) if acc.manage else [],
-        "mine": list(queries.inbox(request.user, include_info=True).filter(taskforce=tf)[:20])})
+        "mine": lines.lines(queries.inbox_rows(queries.inbox(request.user, include_info=True).filter(taskforce=tf),
+                                               0, 20, body_chars=170), get_token(request))})
 
 
 def _receipts_context(request: HttpRequest, notice_id: int) -> dict[str, Any]:
     notice = services.get_notice(request.user, notice_id, manage=True)
     status = request.GET.get("status", "")
     return {"notice": notice, "progress": services.progress(notice), "status": status,
-            "receipts": list(queries.receipts(notice, status=status)[:500]), "now": timezone.now()}
+            "receipts": queries.receipt_rows(queries.receipts(notice, status=status), 0, RECEIPT_ROWS)}
+
+
+RECEIPT_ROWS = 500
 
 
 @login_required
