@@ -59,14 +59,61 @@ class ReminderSpec:
 
 
 SOURCES: dict[str, Callable[[dt.datetime, dt.date], Iterable[ReminderSpec]]] = {}
+EVERY_DAY: set[str] = set()  # sources the sweep also calls on rest days (duty rosters work every day)
 
 
-def register_reminder_source(name: str, fn: Callable[[dt.datetime, dt.date], Iterable[ReminderSpec]]) -> None:
-    """Plug a reminder source in (the reports and meetings apps: "report due today and not filed",
-    "meeting tomorrow").  ``fn(now, today)`` is called by every sweep on a workday."""
+def register_reminder_source(name: str, fn: Callable[[dt.datetime, dt.date], Iterable[ReminderSpec]], *,
+                             every_day: bool = False) -> None:
+    """Plug a reminder source in (``sources.py``: "report due today and not filed", "meeting tomorrow",
+    "today's on-duty person").  ``fn(now, today)`` is called by every sweep on a workday (and on rest days
+    too with ``every_day``)."""
     if len(name) > 40:
         raise ValueError("a reminder source name has at most 40 characters")
     SOURCES[name] = fn
+    if every_day:
+        EVERY_DAY.add(name)
+    else:
+        EVERY_DAY.discard(name)
+
+
+def source_key(name: str, s: ReminderSpec) -> str:
+    """The exactly-once key of a source's reminder: one per source, subject, person and occurrence."""
+    return f"src:{name}:{s.subject_kind}:{s.subject_id}:{s.person_id}:{s.occurrence}"[:160]
+
+
+SOURCE_BATCH = 2000
+
+
+def insert_specs(name: str, specs: Iterable[ReminderSpec], now: dt.datetime) -> int:
+    """Put a source's reminders into the inbox, each at most once (unique ``key``); the rows made.
+    Batches of ``SOURCE_BATCH``, each its own transaction (a crash loses at most one batch, which the
+    next run makes)."""
+    made = 0
+    batch: list[InboxItem] = []
+
+    def flush() -> int:
+        keys = [r.key for r in batch]
+        with transaction.atomic():
+            before = InboxItem.objects.filter(key__in=keys).count()
+            InboxItem.objects.bulk_create(batch, batch_size=SOURCE_BATCH, ignore_conflicts=True)
+            return InboxItem.objects.filter(key__in=keys).count() - before
+
+    seen: set[str] = set()
+    for s in specs:
+        key = source_key(name, s)
+        if key in seen:
+            continue
+        seen.add(key)
+        batch.append(InboxItem(
+            person_id=s.person_id, kind=InboxItem.Kind.REMINDER, priority=s.priority, title=s.title[:200],
+            taskforce_id=s.taskforce_id, due_at=s.due_at, subject_kind=s.subject_kind[:16],
+            subject_id=s.subject_id, link=s.link[:200], created_at=now, delivered_at=now, key=key))
+        if len(batch) >= SOURCE_BATCH:
+            made += flush()
+            batch = []
+    if batch:
+        made += flush()
+    return made
 
 
 class InjectedFailure(RuntimeError):
@@ -198,26 +245,14 @@ def _ack_pending(today: dt.date, now: dt.datetime) -> int:
                           key=_key("ack_pending:receipt:", "person_id", today.isoformat()), link=link, now=now)
 
 
-def _sources(today: dt.date, now: dt.datetime) -> int:
+def _sources(today: dt.date, now: dt.datetime, *, rest_day: bool = False) -> int:
     made = 0
     disabled = {(r.taskforce_id, r.source) for r in ReminderRule.objects.filter(kind=ReminderRule.Kind.SOURCE,
                                                                                enabled=False)}
     for name, fn in list(SOURCES.items()):
-        if (None, name) in disabled:
+        if (None, name) in disabled or (rest_day and name not in EVERY_DAY):
             continue
-        rows = []
-        for s in fn(now, today):
-            if (s.taskforce_id, name) in disabled:
-                continue
-            rows.append(InboxItem(
-                person_id=s.person_id, kind=InboxItem.Kind.REMINDER, priority=s.priority, title=s.title[:200],
-                taskforce_id=s.taskforce_id, due_at=s.due_at, subject_kind=s.subject_kind[:16],
-                subject_id=s.subject_id, link=s.link[:200], created_at=now, delivered_at=now,
-                key=f"src:{name}:{s.subject_kind}:{s.subject_id}:{s.person_id}:{s.occurrence}"[:160]))
-        with transaction.atomic():
-            before = InboxItem.objects.filter(key__in=[r.key for r in rows]).count() if rows else 0
-            InboxItem.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-            made += (InboxItem.objects.filter(key__in=[r.key for r in rows]).count() - before) if rows else 0
+        made += insert_specs(name, (s for s in fn(now, today) if (s.taskforce_id, name) not in disabled), now)
     return made
 
 
@@ -248,7 +283,7 @@ def run_sweep(now: dt.datetime | None = None, *, chunk: int = CHUNK, fail_after:
     now = now or timezone.now()
     today = timezone.localtime(now).date()
     if not workdays.is_workday(today):
-        return {"skipped": "not_a_workday"}
+        return {"skipped": "not_a_workday", "sources": _sources(today, now, rest_day=True)}
     counts = {"task_due": 0, "task_overdue": 0, "ack_pending": 0, "sources": 0, "pushes": 0}
     bounds = _open_tasks().aggregate(lo=Min("id"), hi=Max("id"))
     done = 0
