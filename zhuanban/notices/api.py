@@ -32,7 +32,7 @@ from .schemas import (
     PreferenceOut,
     ReceiptFilters,
     ReceiptPage,
-    RuleIn,
+    ReminderRuleIn,
     RuleOut,
     RulePatch,
     channel_out,
@@ -139,7 +139,7 @@ def list_rules(request: HttpRequest, taskforce: int | None = None):
 
 
 @router.post("/reminder-rules", response={201: RuleOut, **WRITE_ERRORS}, summary="新建提醒规则")
-def create_rule(request: HttpRequest, payload: RuleIn):
+def create_rule(request: HttpRequest, payload: ReminderRuleIn):
     tf = _tf(request.auth, payload.taskforce)
     data = payload.dict()
     data.pop("taskforce")

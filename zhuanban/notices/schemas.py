@@ -141,7 +141,7 @@ class InboxFilters(Filters):
     include_info: bool = Field(False, description="包含“知悉”类（否则它们只在每日汇总中）")
 
 
-class RuleIn(Input):
+class ReminderRuleIn(Input):
     taskforce: int | None = Field(..., description="专班 id；null 为全局默认规则（仅系统管理员）")
     kind: Literal["task_due", "task_overdue", "ack_pending", "source"]
     source: str = Field("", max_length=40)

@@ -15,7 +15,7 @@ from zhuanban.core.schemas import Filters, Input, Ref
 from .models import Dispatch, Dispute, ProgressUpdate, Task
 
 
-class PersonRef(Ref):
+class TaskPersonRef(Ref):
     unit: str = ""
 
 
@@ -61,7 +61,7 @@ class TaskRow(Schema):
     security_label: str
     lead_unit: Ref | None
     cooperating_units: list[Ref]
-    responsible: PersonRef | None
+    responsible: TaskPersonRef | None
     responsible_dispatching_unit: str | None = Field(None, description="责任人的派出单位（逾期时追溯到人和单位）")
     decision_owner: Ref | None
     group: Ref | None
@@ -118,7 +118,7 @@ class DisputeOut(Schema):
     ruled_at: dt.datetime | None
 
 
-class EventOut(Schema):
+class TaskEventOut(Schema):
     at: dt.datetime
     actor: str
     action: str
@@ -140,7 +140,7 @@ class TaskDetail(TaskRow):
     unsigned: list[HopOut] = Field(description="尚未签收的派发（发送方据此催签）")
     progress_updates: list[ProgressOut]
     disputes: list[DisputeOut]
-    history: list[EventOut]
+    history: list[TaskEventOut]
     allowed_actions: list[str]
 
 
