@@ -389,3 +389,15 @@ if REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["zhuanban.core.replica.ReplicaRouter"]
 PG_BIN = env_str("ZHUANBAN_PG_BIN")
+
+# --- notices (#8): e-mail channel and group-robot webhooks (zhuanban.notices.channels, docs/notices.md) ---
+# Mail goes out through Django's SMTP backend; ZHUANBAN_WEBHOOK_ALLOWED_HOSTS (comma-separated, default the
+# DingTalk, WeCom and Feishu API hosts) and ZHUANBAN_WEBHOOK_PRIVATE_HOSTS are read by channels.py itself.
+EMAIL_HOST = env_str("ZHUANBAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("ZHUANBAN_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("ZHUANBAN_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("ZHUANBAN_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("ZHUANBAN_EMAIL_TLS", False)
+EMAIL_USE_SSL = env_bool("ZHUANBAN_EMAIL_SSL", False)
+EMAIL_TIMEOUT = env_int("ZHUANBAN_EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("ZHUANBAN_EMAIL_FROM", "zhuanban@localhost")

@@ -29,18 +29,18 @@ from .schemas import (
     ExportJobOut,
     ReminderOut,
     RemindIn,
-    ReturnIn,
+    ReportTemplateOut,
     SubmissionFilters,
     SubmissionIn,
     SubmissionOut,
     SubmissionPage,
     SubmissionPut,
+    SubmissionReturnIn,
+    SubmissionVersionIn,
     TemplateIn,
-    TemplateOut,
     TemplatePut,
     TrendOut,
     TrendParams,
-    VersionIn,
     job_out,
     submission_out,
     template_out,
@@ -61,7 +61,7 @@ def _readable_submission(user: Any, pk: int) -> Submission:
 # ---- templates ---------------------------------------------------------------------------------------
 
 
-@router.get("/report-templates", response={200: list[TemplateOut], **READ_ERRORS},
+@router.get("/report-templates", response={200: list[ReportTemplateOut], **READ_ERRORS},
             summary="报表模板（本人可见专班的及共享给它们的）")
 def list_templates(request: HttpRequest, taskforce: int | None = None):
     qs = access.visible_templates(request.auth).prefetch_related("fields", "shared_with")
@@ -70,7 +70,7 @@ def list_templates(request: HttpRequest, taskforce: int | None = None):
     return [template_out(t) for t in qs.order_by("id")[:500]]
 
 
-@router.post("/report-templates", response={201: TemplateOut, **WRITE_ERRORS}, summary="新建报表模板（含填报项）")
+@router.post("/report-templates", response={201: ReportTemplateOut, **WRITE_ERRORS}, summary="新建报表模板（含填报项）")
 def create_template(request: HttpRequest, payload: TemplateIn):
     tf, _ = tfa.get_visible_taskforce(request.auth, payload.taskforce)
     data = payload.dict()
@@ -80,12 +80,12 @@ def create_template(request: HttpRequest, payload: TemplateIn):
     return Status(201, template_out(t))
 
 
-@router.get("/report-templates/{template_id}", response={200: TemplateOut, **READ_ERRORS}, summary="报表模板")
+@router.get("/report-templates/{template_id}", response={200: ReportTemplateOut, **READ_ERRORS}, summary="报表模板")
 def get_template(request: HttpRequest, template_id: int):
     return template_out(_template(request, template_id))
 
 
-@router.put("/report-templates/{template_id}", response={200: TemplateOut, **WRITE_ERRORS},
+@router.put("/report-templates/{template_id}", response={200: ReportTemplateOut, **WRITE_ERRORS},
             summary="修改报表模板（须带 version）")
 def update_template(request: HttpRequest, template_id: int, payload: TemplatePut):
     t = _template(request, template_id)
@@ -207,7 +207,7 @@ def put_submission(request: HttpRequest, submission_id: int, payload: Submission
 
 @router.post("/submissions/{submission_id}/submit", response={200: SubmissionOut, **WRITE_ERRORS},
              summary="报送已保存的草稿（或退回后重新报送）")
-def submit_submission(request: HttpRequest, submission_id: int, payload: VersionIn):
+def submit_submission(request: HttpRequest, submission_id: int, payload: SubmissionVersionIn):
     sub = _readable_submission(request.auth, submission_id)
     sub = services.submit_existing(request.auth, sub, payload.version)
     return submission_out(sub, history=True)
@@ -215,7 +215,7 @@ def submit_submission(request: HttpRequest, submission_id: int, payload: Version
 
 @router.post("/submissions/{submission_id}/return", response={200: SubmissionOut, **WRITE_ERRORS},
              summary="退回修改（须填写意见）")
-def return_submission(request: HttpRequest, submission_id: int, payload: ReturnIn):
+def return_submission(request: HttpRequest, submission_id: int, payload: SubmissionReturnIn):
     sub = _readable_submission(request.auth, submission_id)
     sub = services.return_submission(request.auth, sub, payload.comment, payload.version)
     return submission_out(sub, history=True)

@@ -70,7 +70,7 @@ class TemplatePut(Input):
     fields: list[FieldIn] | None = None
 
 
-class TemplateOut(Schema):
+class ReportTemplateOut(Schema):
     id: int
     version: int
     taskforce: int
@@ -103,11 +103,11 @@ class SubmissionPut(Input):
     submit: bool = False
 
 
-class VersionIn(Input):
+class SubmissionVersionIn(Input):
     version: int | None = None
 
 
-class ReturnIn(Input):
+class SubmissionReturnIn(Input):
     version: int | None = None
     comment: str = Field("", max_length=500)
 
