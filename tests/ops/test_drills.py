@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -50,7 +51,8 @@ def drill(name: str) -> str:
 def test_backup_drill_restores_into_a_fresh_database_and_everything_matches():
     out = drill("backup-drill.sh")
     assert "签名与 SHA-256 校验通过" in out and "还原完成并核对一致" in out
-    assert "审计链完整" in out and "uploaded files: 1 identical" in out
+    # The demo's uploads (the establishment notice, a site-verification photo, …) all come back identical.
+    assert "审计链完整" in out and re.search(r"uploaded files: [1-9]\d* identical", out)
     assert "BACKUP DRILL OK" in out
 
 

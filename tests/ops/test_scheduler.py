@@ -142,16 +142,20 @@ def test_two_schedulers_ticking_at_once_enqueue_each_slot_once():
 def test_builtin_sweeps_and_the_command(db, settings, tmp_path):
     settings.AUDIT_ARCHIVE_DIR = ""
     reg = scheduler.register_builtin(scheduler.Registry())
-    assert [s.name for s in reg] == ["accounts.sweep", "tasks.lights", "audit.verify"]
+    # The apps' own sweeps (registered by their AppConfig.ready(): notices) come first, then the built-in ones.
+    assert [s.name for s in reg] == ["notices.reminders", "notices.escalation", "notices.deliveries",
+                                     "notices.digest", "accounts.sweep", "tasks.lights", "audit.verify"]
     settings.AUDIT_ARCHIVE_DIR = str(tmp_path)
     assert "audit.archive" in [s.name for s in scheduler.register_builtin(scheduler.Registry())]
 
     call_command("scheduler", "--once")
     first = set(SweepRun.objects.values_list("name", "slot"))
-    assert {name for name, _ in first} == {"accounts.sweep", "tasks.lights", "audit.verify", "audit.archive"}
+    builtin = {"accounts.sweep", "tasks.lights", "audit.verify", "audit.archive"}
+    notices = {"notices.reminders", "notices.escalation", "notices.deliveries", "notices.digest"}
+    assert {name for name, _ in first} == builtin | notices
     call_command("scheduler", "--once")  # a second process right after: nothing new
     assert set(SweepRun.objects.values_list("name", "slot")) == first
-    assert DBTaskResult.objects.count() == 4
+    assert DBTaskResult.objects.count() == len(builtin | notices)
 
 
 def test_builtin_sweep_tasks_run(db, settings, tmp_path, cast):
