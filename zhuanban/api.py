@@ -61,8 +61,12 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     )
 
 
+from zhuanban.accountability.api import router as accountability_router  # noqa: E402
 from zhuanban.accounts.api import router as accounts_router  # noqa: E402
+from zhuanban.assessment.api import router as assessment_router  # noqa: E402
 from zhuanban.files.api import router as files_router  # noqa: E402
+from zhuanban.funds.api import router as funds_router  # noqa: E402
+from zhuanban.insight.api import router as insight_router  # noqa: E402
 from zhuanban.meetings.api import router as meetings_router  # noqa: E402
 from zhuanban.notices.api import router as notices_router  # noqa: E402
 from zhuanban.org.api import router as org_router  # noqa: E402
@@ -74,8 +78,13 @@ api.add_router("/", accounts_router)
 api.add_router("/", org_router)
 # Before the task-force router: its catch-all POST /taskforces/{id}/{action} would shadow /attachments.
 api.add_router("/", files_router)
+# Also before it: /taskforces/{id}/ledger… (funds) must not reach the catch-all.
+api.add_router("/", funds_router)
 api.add_router("/", taskforces_router)
 api.add_router("/", tasks_router)
 api.add_router("/", meetings_router)
 api.add_router("/", reports_router)
 api.add_router("/", notices_router)
+api.add_router("/", accountability_router)
+api.add_router("/", assessment_router)
+api.add_router("/", insight_router)

@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("zhuanban.meetings.urls")),
     path("", include("zhuanban.reports.urls")),
     path("", include("zhuanban.notices.urls")),
+    path("", include("zhuanban.accountability.urls")),
+    path("", include("zhuanban.assessment.urls")),
+    path("", include("zhuanban.funds.urls")),
+    path("", include("zhuanban.insight.urls")),
     path("", include("zhuanban.accounts.urls")),
     path("", include("zhuanban.web.urls")),
 ]

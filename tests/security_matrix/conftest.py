@@ -17,7 +17,7 @@ ROLES = ["anonymous", "erin", "bob", "liam", "alice", "olivia", "hank", "admin",
 
 # The rows of apps added later (tests/security_matrix/rows_<app>.py), one module per app so each app's
 # rows and objects live beside each other.
-ROW_MODULES = [importlib.import_module(f"tests.security_matrix.rows_{app}") for app in ("meetings", "reports", "notices")]
+ROW_MODULES = [importlib.import_module(f"tests.security_matrix.rows_{app}") for app in ("meetings", "reports", "notices", "accountability", "assessment", "funds", "insight")]
 
 
 def _admin_user(username: str, role: str):

@@ -1,0 +1,1 @@
+"""Accountability (issue #9): the per-task-force responsibility list, the personal responsibility portrait, supervision records (督办、约谈、通报). Also the shared metrics (metrics.py) the assessment and insight apps compute from."""
