@@ -49,8 +49,12 @@ def _resources(tf: TaskForce) -> list[Resource]:
                 .order_by("returned_on", "id"))
 
 
-def lines_with_figures(tf: TaskForce) -> list[dict[str, Any]]:
-    lines = list(BudgetLine.objects.filter(taskforce=tf).select_related("approved_by").order_by("id"))
+def lines_with_figures(tf: TaskForce, *, only: int | None = None) -> list[dict[str, Any]]:
+    """The lines of ``tf`` (or the one line ``only``) with budget, spent and remaining."""
+    qs = BudgetLine.objects.filter(taskforce=tf)
+    if only is not None:
+        qs = qs.filter(pk=only)
+    lines = list(qs.select_related("approved_by").order_by("id"))
     spent = spent_by_line([ln.pk for ln in lines])
     out = []
     for ln in lines:
@@ -126,6 +130,10 @@ def ledger(actor: Any, tf_id: Any, *, expense_offset: int = 0, expense_limit: in
     return Ledger(tf=tf, can_manage=acc.manage, show_payees=acc.manage, lines=lines, totals=_totals(lines),
                   expenses=expenses, expenses_total=qs.count(), procurements=procurements,
                   resources=[_resource_dict(r) for r in _resources(tf)])
+
+
+def resource_dict(r: Resource) -> dict[str, Any]:
+    return _resource_dict(r)
 
 
 def get_line(actor: Any, line_id: Any) -> BudgetLine:
