@@ -7,6 +7,7 @@ in one transaction.  The web views, the API, the CLI and the demo loader all cal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -484,6 +485,11 @@ def _check_closing_date(tf: TaskForce, on: dt.date) -> None:
         raise Invalid("invalid_date", "日期不能晚于今天", {"on": "不能晚于今天"})
 
 
+# Apps that act on a dissolution register a callable (actor, tf) here; called inside the transaction,
+# after the state change, so a failure undoes the dissolution.
+DISSOLVED_HOOKS: list[Callable[[Any, TaskForce], None]] = []
+
+
 @transaction.atomic
 def dissolve(actor: Any, tf: TaskForce, *, summary: str = "", lessons: str = "",
              on: dt.date | None = None) -> TaskForce:
@@ -508,6 +514,8 @@ def dissolve(actor: Any, tf: TaskForce, *, summary: str = "", lessons: str = "",
     tf.summary, tf.lessons, tf.dissolved_on = summary, lessons, on
     _transition(actor, tf, "dissolve", extra={"memberships_ended": ended},
                 fields=["summary", "lessons", "dissolved_on"])
+    for hook in DISSOLVED_HOOKS:  # e.g. insight archives and shares the dissolution summary
+        hook(actor, tf)
     return tf
 
 
