@@ -5,7 +5,8 @@ summary, the open-items provider): they take a task force the caller has already
 and return plain data without payees.  ``ledger(actor, tf)`` is the scoped read for the API and the
 page: it checks visibility (404 for others) and shows payees only to those who manage the task force
 (an ordinary member sees what the money was for and how much, not whom it was paid to — a payee is
-often a private person being reimbursed).
+often a private person being reimbursed).  External members (enterprises, experts in a cross-sector
+task force) do not read the ledger at all (403 on the API, no tab on the page).
 
 Every function here runs a fixed number of queries, however many lines, expenses and resources.
 """
@@ -18,6 +19,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
+from zhuanban.core.errors import Forbidden
 from zhuanban.taskforces import access as tfa
 from zhuanban.taskforces.models import TaskForce
 
@@ -119,6 +121,9 @@ def ledger(actor: Any, tf_id: Any, *, expense_offset: int = 0, expense_limit: in
            line_id: int | None = None) -> Ledger:
     """The ledger of a task force as ``actor`` may read it (404 if they cannot see the task force)."""
     tf, acc = tfa.get_visible_taskforce(actor, tf_id)
+    if acc.external_only:
+        # External members (enterprises, experts) take part in the work, not in the government's accounts.
+        raise Forbidden("外部成员不能查看专班经费台账")
     lines = lines_with_figures(tf)
     qs = Expense.objects.filter(taskforce=tf)
     if line_id is not None:

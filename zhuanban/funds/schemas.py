@@ -16,7 +16,6 @@ from zhuanban.core.schemas import Input
 from .models import BudgetLine, Expense, Procurement
 
 
-
 def _no_float(value: Any) -> Any:
     if isinstance(value, float):
         raise PydanticCustomError("money_float", "金额须以字符串给出（如 \"1234.50\"），不接受浮点数")

@@ -41,6 +41,7 @@ audit.ACTION_LABELS.update({
     "funds.expense_record": "登记支出", "funds.expense_update": "修改支出", "funds.expense_void": "冲销支出",
     "funds.procurement_create": "登记采购", "funds.resource_create": "登记办公用房/设备",
     "funds.resource_update": "修改办公用房/设备", "funds.resource_return": "归还办公用房/设备",
+    "funds.export": "导出经费台账",
 })
 
 MAX_AMOUNT = Decimal("999999999999.99")
@@ -508,3 +509,9 @@ def return_resource(actor: Any, r: Resource, *, returned_to: str, returned_on: A
     audit.record(actor, "funds.resource_return", r, taskforce_id=r.taskforce_id, before=before,
                  after=audit.snapshot(r, RESOURCE_FIELDS))
     return r
+
+
+@transaction.atomic
+def record_export(actor: Any, tf: TaskForce) -> None:
+    """Who took the ledger (payees and amounts) out of the system, and when."""
+    audit.record(actor, "funds.export", tf, taskforce_id=tf.pk, note="经费台账 .xlsx")
