@@ -89,8 +89,8 @@ def summary_out(s: DissolutionSummary) -> dict:
             "dissolved_on": s.dissolved_on.isoformat(), "data": s.data, "shared_with": len(s.shared_with or [])}
 
 
-@router.get("/taskforces/{tf_id}/summaries", response={200: list[InsightSummaryOut], **READ_ERRORS},
-            summary="专班历次解散总结（重启后仍可查看上一期）")
-def taskforce_summaries(request: HttpRequest, tf_id: int):
-    tf, _ = tf_access.get_visible_taskforce(request.auth, tf_id)
+@router.get("/dissolution-summaries", response={200: list[InsightSummaryOut], **READ_ERRORS},
+            summary="专班历次解散总结（?taskforce= 专班编号；重启后仍可查看上一期）")
+def taskforce_summaries(request: HttpRequest, taskforce: int):
+    tf, _ = tf_access.get_visible_taskforce(request.auth, taskforce)
     return [summary_out(s) for s in queries.summaries_of(request.auth, tf)]
