@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from zhuanban.accounts.services import mark_demo
 from zhuanban.core.errors import DomainError
+from zhuanban.funds import demo as funds_demo
 from zhuanban.meetings import demo as meetings_demo
 from zhuanban.notices import demo as notices_demo
 from zhuanban.org import services as org_services
@@ -201,6 +202,7 @@ class DemoLoader:
             meetings_demo.load(self.admin, self.taskforces)
             reports_demo.load(self.admin, self.taskforces)
             notices_demo.load(self.admin, self.taskforces)
+            funds_demo.load(self.admin, self.taskforces)
             # Published password: mark them, so a production start refuses to run while any is active.
             mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
         self.summary.totals = {
