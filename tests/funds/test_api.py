@@ -34,7 +34,7 @@ def test_managers_record_a_line_approve_it_and_spend_on_it(cast, fapi):
     no_doc = office.post(f"/budget-lines/{line['id']}/approve", {})
     assert error(no_doc, 422, "document_required")["fields"]["document_no"]
     ok = office.post(f"/budget-lines/{line['id']}/approve", {"document_no": "市财预〔2026〕12号"})
-    assert ok.status_code == 200 and ok.json()["status"] == "approved" and ok.json()["approved_by"] == "olivia"
+    assert ok.status_code == 200 and ok.json()["status"] == "approved" and ok.json()["approved_by"] == "刘主任"
     spent = office.post(f"/taskforces/{cast.tf.pk}/expenses",
                         {"line": line["id"], "spent_on": "2026-03-02", "payee": "某会议服务公司",
                          "purpose": "推进会会场", "amount": "8765.50"})

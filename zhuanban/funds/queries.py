@@ -51,12 +51,20 @@ def _resources(tf: TaskForce) -> list[Resource]:
                 .order_by("returned_on", "id"))
 
 
+def _user_name(user: Any) -> str:
+    """A person's name for an account (its login name if it has no person, e.g. an administrator)."""
+    if user is None:
+        return ""
+    person = getattr(user, "person", None)  # RelatedObjectDoesNotExist is an AttributeError
+    return person.name if person is not None else user.get_username()
+
+
 def lines_with_figures(tf: TaskForce, *, only: int | None = None) -> list[dict[str, Any]]:
     """The lines of ``tf`` (or the one line ``only``) with budget, spent and remaining."""
     qs = BudgetLine.objects.filter(taskforce=tf)
     if only is not None:
         qs = qs.filter(pk=only)
-    lines = list(qs.select_related("approved_by").order_by("id"))
+    lines = list(qs.select_related("approved_by__person").order_by("id"))
     spent = spent_by_line([ln.pk for ln in lines])
     out = []
     for ln in lines:
@@ -64,7 +72,7 @@ def lines_with_figures(tf: TaskForce, *, only: int | None = None) -> list[dict[s
         out.append({
             "id": ln.pk, "name": ln.name, "source": ln.source, "source_label": ln.get_source_display(),
             "document_no": ln.document_no, "status": ln.status, "status_label": ln.get_status_display(),
-            "approved": ln.is_approved, "approved_by": ln.approved_by.get_username() if ln.approved_by_id else "",
+            "approved": ln.is_approved, "approved_by": _user_name(ln.approved_by),
             "approved_at": ln.approved_at, "note": ln.note, "version": ln.version,
             "budget": ln.amount, "spent": s, "remaining": ln.amount - s,
         })

@@ -40,7 +40,7 @@ class BudgetLineOut(Schema):
     source_label: str
     document_no: str = Field(description="批准文号")
     status: str = Field(description="pending 待批准 / approved 已批准")
-    approved_by: str = Field(description="批准登记人（账号）")
+    approved_by: str = Field(description="批准登记人（姓名；无人员信息的账号为登录名）")
     approved_at: dt.datetime | None
     note: str
     version: int
