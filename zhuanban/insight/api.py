@@ -8,7 +8,7 @@ dissolution summaries.  Thin: scope and refusals come from ``queries``, writes f
 from __future__ import annotations
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Query, Router
 
 from zhuanban.core.schemas import READ_ERRORS, WRITE_ERRORS
 from zhuanban.taskforces import access as tf_access
@@ -25,6 +25,7 @@ from .schemas import (
 
 router = Router(tags=["监测与洞察"])
 FORBIDDEN = {403: READ_ERRORS[401]}
+MAX_ID = 2**63 - 1  # larger ids cannot name a row (and overflow SQLite's INTEGER)
 
 
 def dashboard_data(user, dashboard: str, unit: int | None = None) -> dict:
@@ -70,17 +71,17 @@ def list_rules(request: HttpRequest):
     return rule_rows()
 
 
-@router.put("/health/rules/{code}", response={200: HealthRuleOut, **WRITE_ERRORS},
+@router.put("/health/rules/{rule_code}", response={200: HealthRuleOut, **WRITE_ERRORS},
             summary="调整一项体检规则（启用、阈值；带 version 防覆盖）")
-def save_rule(request: HttpRequest, code: str, payload: HealthRuleIn):
-    services.save_rule(request.auth, code, enabled=payload.enabled, threshold=payload.threshold,
+def save_rule(request: HttpRequest, rule_code: str, payload: HealthRuleIn):
+    services.save_rule(request.auth, rule_code, enabled=payload.enabled, threshold=payload.threshold,
                        version=payload.version)
-    return next(r for r in rule_rows() if r["code"] == code)
+    return next(r for r in rule_rows() if r["code"] == rule_code)
 
 
 @router.get("/insight/{dashboard}", response={200: InsightDashboardOut, **READ_ERRORS, **FORBIDDEN},
             summary="监测看板：office 全省、leader 我牵头的专班、unit 派出单位（?unit= 单位编号）")
-def dashboard(request: HttpRequest, dashboard: str, unit: int | None = None):
+def dashboard(request: HttpRequest, dashboard: str, unit: int | None = Query(None, ge=1, le=MAX_ID)):
     return dashboard_data(request.auth, dashboard, unit)
 
 
@@ -91,6 +92,6 @@ def summary_out(s: DissolutionSummary) -> dict:
 
 @router.get("/dissolution-summaries", response={200: list[InsightSummaryOut], **READ_ERRORS},
             summary="专班历次解散总结（?taskforce= 专班编号；重启后仍可查看上一期）")
-def taskforce_summaries(request: HttpRequest, taskforce: int):
+def taskforce_summaries(request: HttpRequest, taskforce: int = Query(..., ge=1, le=MAX_ID)):
     tf, _ = tf_access.get_visible_taskforce(request.auth, taskforce)
     return [summary_out(s) for s in queries.summaries_of(request.auth, tf)]

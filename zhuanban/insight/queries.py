@@ -57,7 +57,7 @@ def unit_for(user: Any, unit_id: Any = None) -> Unit:
         raise Forbidden("只有派出单位负责人或专班统筹办公室可以查看单位看板")
     try:
         unit = Unit.objects.get(pk=int(unit_id))
-    except (Unit.DoesNotExist, ValueError, TypeError):
+    except (Unit.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
     if is_office(user) or (person is not None and person.is_unit_leader and person.home_unit_id == unit.pk):
         return unit
@@ -119,7 +119,7 @@ def get_summary(user: Any, pk: Any) -> DissolutionSummary:
     """A summary if the user may see its task force, or is a person it was shared with; else 404."""
     try:
         s = DissolutionSummary.objects.select_related("taskforce").get(pk=int(pk))
-    except (DissolutionSummary.DoesNotExist, ValueError, TypeError):
+    except (DissolutionSummary.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound() from None
     person = tf_access.person_of(user)
     if person is not None and person.pk in (s.shared_with or []):

@@ -104,8 +104,9 @@ def to_docx(data: dict[str, Any]) -> bytes:
     from docx import Document
 
     doc = Document()
-    doc.add_heading(f"{data['name']} 第{data['period']}期工作总结", level=1)
-    doc.add_paragraph(f"设立 {data['established_on']}；本期 {data['started_on']} 至 {data['dissolved_on']}"
+    doc.add_heading(f"{data.get('name', '')} 第{data.get('period', '')}期工作总结", level=1)
+    doc.add_paragraph(f"设立 {data.get('established_on', '—')}；本期 {data.get('started_on', '—')} 至 "
+                      f"{data.get('dissolved_on', '—')}"
                       + (f"；计划结束 {data['planned_end']}" if data.get("planned_end") else ""))
     doc.add_heading("一、目标与结果", level=2)
     doc.add_paragraph(safe_cell(f"核心事务：{_text(data.get('core_matter'))}"))
@@ -114,7 +115,7 @@ def to_docx(data: dict[str, Any]) -> bytes:
     for t in data.get("targets") or []:
         doc.add_paragraph(safe_cell(f"{t['description']}：目标 {t['target_value'] or '—'}{t['unit'] or ''}"
                                     + (f"，时限 {t['due_on']}" if t.get("due_on") else "")), style="List Bullet")
-    tasks = data["tasks"]
+    tasks = {"planned": None, "done": None, "done_on_time": None, "overdue": None, **(data.get("tasks") or {})}
     table = doc.add_table(rows=1, cols=4)
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, ["计划任务", "已完成", "按时完成", "逾期"], strict=True):
