@@ -101,3 +101,19 @@ def test_the_ledger_export_reads_back_and_formulas_stay_text(office, cast, line)
     assert row[2] == "'=HYPERLINK(\"http://x\")" and row[4] == pytest.approx(1234.56)
     res = list(wb["办公用房与设备"].iter_rows(values_only=True))[1]
     assert res[1] == "第二会议室" and res[7] == "未归还"
+
+
+def test_the_dissolution_panel_offers_the_export_and_lists_what_is_not_returned(rf, cast, line):
+    from django.template import Context, Template
+
+    from zhuanban.taskforces.access import get_access
+
+    services.create_resource(cast.olivia, cast.tf, {"name": "笔记本电脑", "quantity": 6, "lent_by": cast.units.zjw.pk,
+                                                    "borrowed_on": "2026-01-10"})
+    html = Template("{% load funds %}{% funds_dissolution tf %}").render(Context({
+        "tf": cast.tf, "access": get_access(cast.olivia, cast.tf)}))
+    assert reverse("tf_funds_export", args=[cast.tf.pk]) in html
+    assert "1 项办公用房或设备尚未归还" in html and "笔记本电脑 ×6" in html and "借自市住房和城乡建设委员会" in html
+    html_bob = Template("{% load funds %}{% funds_dissolution tf %}").render(Context({
+        "tf": cast.tf, "access": get_access(cast.bob, cast.tf)}))
+    assert reverse("tf_funds_export", args=[cast.tf.pk]) not in html_bob
