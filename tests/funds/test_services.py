@@ -224,3 +224,22 @@ def test_a_closed_task_force_takes_no_new_entries_but_may_still_return(cast, lin
         expense(cast, line, "1")
     assert exc.value.code == "taskforce_closed"
     services.return_resource(cast.admin, room, returned_to="市住建委")
+
+
+def test_a_liaisons_handover_passes_the_resources_they_keep_to_the_successor(cast):
+    from tests.factories import PersonFactory
+    from zhuanban.taskforces.models import Membership
+
+    laptops = services.create_resource(cast.olivia, cast.tf, {
+        "name": "笔记本电脑", "quantity": 2, "lent_by": cast.units.zjw.pk, "custodian": cast.people.liam.pk,
+        "borrowed_on": "2026-01-10"})
+    successor = PersonFactory(name="吴接任", home_unit=cast.units.zjw)
+    m = Membership.objects.get(taskforce=cast.tf, person=cast.people.liam, end_on__isnull=True)
+    tfs.replace(cast.admin, m, successor=successor, reason="岗位调整")
+    laptops.refresh_from_db()
+    assert laptops.custodian == successor
+
+
+def test_the_ledger_is_not_for_external_members(cast):
+    with pytest.raises(Forbidden):
+        queries.ledger(cast.erin, cast.tf.pk)
