@@ -18,6 +18,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from zhuanban.accountability import demo as accountability_demo
 from zhuanban.accounts.services import mark_demo
 from zhuanban.core.errors import DomainError
 from zhuanban.funds import demo as funds_demo
@@ -202,6 +203,7 @@ class DemoLoader:
             meetings_demo.load(self.admin, self.taskforces)
             reports_demo.load(self.admin, self.taskforces)
             notices_demo.load(self.admin, self.taskforces)
+            accountability_demo.load(self.admin, self.taskforces)
             funds_demo.load(self.admin, self.taskforces)
             # Published password: mark them, so a production start refuses to run while any is active.
             mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
