@@ -30,7 +30,7 @@ def visible_schemes(user: Any) -> QuerySet[Scheme]:
 def get_scheme(user: Any, pk: Any) -> Scheme:
     try:
         return visible_schemes(user).get(pk=int(pk))
-    except (Scheme.DoesNotExist, ValueError, TypeError):
+    except (Scheme.DoesNotExist, ValueError, TypeError, OverflowError):  # a huge id: SQLite's int overflow
         raise NotFound() from None
 
 
@@ -68,7 +68,10 @@ def scores_of(user: Any, scheme: Scheme) -> dict[str, Score]:
 
 
 def get_export(user: Any, pk: Any) -> ExportJob:
-    job = ExportJob.objects.select_related("scheme", "unit").filter(pk=pk).first()
+    try:
+        job = ExportJob.objects.select_related("scheme", "unit").filter(pk=int(pk)).first()
+    except (ValueError, TypeError, OverflowError):
+        job = None
     if job is None or (job.created_by_id != getattr(user, "pk", None) and not tfa.is_admin(user)):
         raise NotFound()
     return job
