@@ -117,3 +117,17 @@ def test_the_dissolution_panel_offers_the_export_and_lists_what_is_not_returned(
     html_bob = Template("{% load funds %}{% funds_dissolution tf %}").render(Context({
         "tf": cast.tf, "access": get_access(cast.bob, cast.tf)}))
     assert reverse("tf_funds_export", args=[cast.tf.pk]) not in html_bob
+
+
+def test_a_line_edited_from_a_stale_page_is_refused_and_a_fresh_edit_saves(office, cast, line):
+    drawn = line.version
+    services.update_line(cast.alice, line, {"note": "组长补充说明"}, version=drawn)  # someone saves in between
+    url = reverse("tf_funds_line_edit", args=[cast.tf.pk, line.pk])
+    stale = office.post(url, {"version": drawn, "name": "会务费", "amount": "15000", "document_no": line.document_no})
+    assert stale.status_code == 409 and "该记录已被他人修改" in stale.content.decode()
+    line.refresh_from_db()
+    assert line.amount == Decimal("10000.00")
+    ok = office.post(url, {"version": line.version, "name": "会务费", "amount": "15000", "document_no": line.document_no})
+    assert ok.status_code == 302
+    line.refresh_from_db()
+    assert line.amount == Decimal("15000.00")

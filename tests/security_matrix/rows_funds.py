@@ -35,6 +35,7 @@ WEB: dict[str, tuple[str, str]] = {
     "tf_funds": ("tf_read_full_web", "GET"),
     "tf_funds_line": ("funds_manage_web", "POST"),
     "tf_funds_line_approve": ("funds_manage_web", "POST"),
+    "tf_funds_line_edit": ("funds_manage_web", "POST"),
     "tf_funds_expense": ("funds_manage_web", "POST"),
     "tf_funds_expense_void": ("funds_manage_web", "POST"),
     "tf_funds_procurement": ("funds_manage_web", "POST"),

@@ -106,6 +106,14 @@ def _approve(request: HttpRequest, tf: TaskForce, line_id: int | None) -> str:
     return f"预算线“{line.name}”已批准（{line.document_no}）"
 
 
+def _edit(request: HttpRequest, tf: TaskForce, line_id: int | None) -> str:
+    """Edit a line from the version the form was drawn with: if someone saved in between, 409."""
+    line = _own(queries.get_line, request, tf, line_id)
+    line = services.update_line(request.user, line, {k: request.POST.get(k, "") for k in (
+        "name", "amount", "document_no")}, version=_int(request.POST.get("version")) or 0)
+    return f"预算线“{line.name}”已修改"
+
+
 def _expense(request: HttpRequest, tf: TaskForce, _: int | None) -> str:
     p = request.POST
     data = {k: p.get(k, "") for k in ("line", "spent_on", "payee", "purpose", "amount", "approved_by")}
@@ -151,6 +159,7 @@ def _int(value: Any) -> int | None:
 
 funds_line = _write("line", _line)
 funds_line_approve = _write("approve", _approve)
+funds_line_edit = _write("edit", _edit)
 funds_expense = _write("expense", _expense)
 funds_expense_void = _write("void", _void)
 funds_procurement = _write("procurement", _procurement)
