@@ -99,6 +99,8 @@ class TestBadInput:
             error(score(aapi, user, scheme, bob, 90, 8, 80), 404, "not_found")
         # bob is a self evaluator: of himself only
         error(score(aapi, cast.bob, scheme, f"p{cast.people.liam.pk}", 90, 8, 80), 404, "not_found")
+        # a leader scores the others, not herself (only a self-assessment does)
+        error(score(aapi, cast.alice, scheme, f"p{cast.people.alice.pk}", 90, 8, 80), 404, "not_found")
         # an unknown subject, an unknown scheme
         error(score(aapi, cast.alice, scheme, "p999999", 90, 8, 80), 404, "not_found")
         error(aapi(cast.alice).post("/assessment/evaluations", {"scheme": 999999, "subject": bob,

@@ -264,6 +264,14 @@ def forms_of(actor: Any, scheme: Scheme) -> list[Evaluator]:
     return list(Evaluator.objects.filter(scheme=scheme, person=person).order_by("kind", "id"))
 
 
+def may_score(evaluator: Evaluator, subject_key: str) -> bool:
+    """Whether ``evaluator`` scores ``subject_key``: their own subject if they have one; otherwise any
+    subject but themselves — only a self-assessment scores oneself."""
+    if evaluator.subject_key:
+        return evaluator.subject_key == subject_key
+    return subject_key != f"p{evaluator.person_id}"
+
+
 def _clean_values(leaves: list[dict[str, Any]], values: Any) -> dict[str, float]:
     if not isinstance(values, dict):
         raise Invalid("invalid_score", "评分格式有误", {"values": "须为 指标→分数"})
@@ -295,8 +303,7 @@ def _clean_values(leaves: list[dict[str, Any]], values: Any) -> dict[str, float]
 @transaction.atomic
 def submit_score(actor: Any, scheme: Scheme, subject_key: str, values: Any, *, kind: str | None = None,
                  comment: str = "", now: dt.datetime | None = None) -> Score:
-    forms = forms_of(actor, scheme)
-    forms = [e for e in forms if e.subject_key in ("", subject_key) and (kind is None or e.kind == kind)]
+    forms = [e for e in forms_of(actor, scheme) if may_score(e, subject_key) and (kind is None or e.kind == kind)]
     if not forms or subject_of(scheme, subject_key) is None:
         raise NotFound()  # not an evaluator of this subject: it does not exist for them
     if len({e.kind for e in forms}) > 1:

@@ -269,7 +269,7 @@ def score(request: HttpRequest, scheme_id: int) -> HttpResponse:
     revision = SchemeRevision.objects.get(scheme=scheme, number=scheme.revision)
     leaves = rules.subjective_leaves(revision.indicators)
     everyone = subjects_of(scheme)
-    mine = [s for s in everyone if any(f.subject_key in ("", s.key) for f in forms)]
+    mine = [s for s in everyone if any(services.may_score(f, s.key) for f in forms)]
     given = queries.scores_of(request.user, scheme)
     key = request.POST.get("subject") or request.GET.get("subject") or next(
         (s.key for s in mine if s.key not in given), mine[0].key if mine else "")
@@ -293,7 +293,7 @@ def score(request: HttpRequest, scheme_id: int) -> HttpResponse:
         except DomainError as exc:
             _fail(request, exc)
             status = exc.status
-    kinds = sorted({f.kind for f in forms if f.subject_key in ("", key)})
+    kinds = sorted({f.kind for f in forms if services.may_score(f, key)})
     return render(request, "assessment/score.html", {
         "section": "assessment", "scheme": scheme, "subjects": mine, "current": current, "leaves": leaves,
         "values": values, "comment": comment, "errors": errors, "given": given, "kinds": kinds,

@@ -88,7 +88,7 @@
     var name = input(node, "name", { maxlength: "80" });
     name.classList.add("zb-name");
     row.appendChild(field("指标名称", name));
-    var weight = input(node, "weight", { type: "number", min: "0", max: "100", step: "any", inputmode: "decimal", style: "width:6rem" });
+    var weight = input(node, "weight", { type: "number", min: "0", max: "100", step: "any", inputmode: "decimal", "class": "form-control form-control-sm zb-num" });
     row.appendChild(field("权重", weight));
     var kind = kindOf(node);
     row.appendChild(field("类型", select([["group", "分组（含子指标）"], ["objective", "数据计算"], ["subjective", "评价打分"]], kind,
@@ -106,15 +106,15 @@
         render();
       })));
       if (rule.type === "linear") {
-        row.appendChild(field("最差值（0分）", input(rule, "worst", { type: "number", step: "any", style: "width:6rem" })));
-        row.appendChild(field("最好值（满分）", input(rule, "best", { type: "number", step: "any", style: "width:6rem" })));
+        row.appendChild(field("最差值（0分）", input(rule, "worst", { type: "number", step: "any", "class": "form-control form-control-sm zb-num" })));
+        row.appendChild(field("最好值（满分）", input(rule, "best", { type: "number", step: "any", "class": "form-control form-control-sm zb-num" })));
       } else {
         if (rule.type === "thresholds") {
           var steps = el("input", { "class": "form-control form-control-sm", placeholder: "90:100, 60:60" });
           steps.value = stepsText(rule);
           steps.addEventListener("input", function () { rule.steps = parseSteps(steps.value); sync(); });
           row.appendChild(field("分档（门槛:得分%）", steps));
-          row.appendChild(field("未达档得分%", input(rule, "else", { type: "number", min: "0", max: "100", style: "width:5rem" })));
+          row.appendChild(field("未达档得分%", input(rule, "else", { type: "number", min: "0", max: "100", "class": "form-control form-control-sm zb-num-sm" })));
         }
         var lower = el("input", { type: "checkbox", "class": "form-check-input" });
         lower.checked = !!rule.lower_is_better;
@@ -122,7 +122,7 @@
         row.appendChild(field("越小越好", lower));
       }
     } else if (kind === "subjective") {
-      row.appendChild(field("满分", input(node, "max", { type: "number", min: "1", max: "1000", step: "any", style: "width:5rem" })));
+      row.appendChild(field("满分", input(node, "max", { type: "number", min: "1", max: "1000", step: "any", "class": "form-control form-control-sm zb-num-sm" })));
     }
     var actions = el("div", { "class": "col-auto ms-auto d-flex gap-1" });
     var addChild = el("button", { type: "button", "class": "btn btn-sm btn-outline-secondary", "data-testid": "add-child" }, "+ 子指标");

@@ -13,7 +13,7 @@
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
     legend: { top: 0 },
     grid: { left: 96, right: 24, top: 32, bottom: 24 },
-    xAxis: { type: "value", max: 100, name: "分" },
+    xAxis: { type: "value", max: function (v) { return Math.max(100, Math.ceil(v.max)); }, name: "分" },
     yAxis: { type: "category", data: labels },
     series: d.series.map(function (s) {
       return { name: s.name, type: "bar", stack: "total", data: s.data.slice().reverse(), emphasis: { focus: "series" } };
