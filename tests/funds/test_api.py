@@ -132,3 +132,26 @@ def test_two_concurrent_expenses_that_together_exceed_the_line_do_not_both_pass(
         t.join()
     assert sorted(results) == [201, 409]
     assert Expense.objects.count() == 1
+
+
+def test_the_ledger_and_its_page_cost_the_same_queries_however_long_they_grow(cast, fapi, line, client):
+    from tests.querycount import assert_constant_queries
+    from zhuanban.funds import services
+
+    n = {"i": 0}
+
+    def grow():
+        for _ in range(5):
+            n["i"] += 1
+            extra = services.create_line(cast.olivia, cast.tf, {"name": f"预算线{n['i']}", "amount": "100",
+                                                                "document_no": "x"})
+            services.approve_line(cast.olivia, extra)
+            expense(cast, extra, "1")
+            services.create_resource(cast.olivia, cast.tf, {"name": f"设备{n['i']}", "origin": "purchased"})
+
+    office = fapi(cast.olivia)
+    assert_constant_queries(office.client, f"/api/v1/taskforces/{cast.tf.pk}/ledger", grow,
+                            rows=lambda r: len(r.json()["expenses"]) + len(r.json()["lines"]))
+    client.force_login(cast.olivia)
+    assert_constant_queries(client, f"/tf/{cast.tf.pk}/funds/", grow,
+                            rows=lambda r: r.content.decode().count("<tr"))
