@@ -117,18 +117,18 @@ def _active_taskforces(scope: Scope, now: dt.datetime, cutoff: dt.datetime) -> s
 
     ids: set[int] = set()
     ids.update(scope.tf(AuditEvent.objects.filter(at__gte=cutoff, taskforce_id__isnull=False), "taskforce_id")
-               .values_list("taskforce_id", flat=True).distinct())
+               .values_list("taskforce_id", flat=True).order_by().distinct())
     ids.update(scope.tf(ProgressUpdate.objects.filter(at__gte=cutoff), "task__taskforce_id")
-               .values_list("task__taskforce_id", flat=True).distinct())
+               .values_list("task__taskforce_id", flat=True).order_by().distinct())
     ids.update(scope.tf(Task.objects.filter(completed_at__gte=cutoff), "taskforce_id")
-               .values_list("taskforce_id", flat=True).distinct())
+               .values_list("taskforce_id", flat=True).order_by().distinct())
     ids.update(scope.tf(Submission.objects.filter(submitted_at__gte=cutoff), "template__taskforce_id")
-               .values_list("template__taskforce_id", flat=True).distinct())
+               .values_list("template__taskforce_id", flat=True).order_by().distinct())
     ids.update(scope.tf(Meeting.objects.filter(status=Meeting.Status.HELD, starts_at__gte=cutoff,
                                                starts_at__lte=now), "taskforce_id")
-               .values_list("taskforce_id", flat=True).distinct())
+               .values_list("taskforce_id", flat=True).order_by().distinct())
     ids.update(scope.tf(InboxItem.objects.filter(read_at__gte=cutoff, taskforce_id__isnull=False), "taskforce_id")
-               .values_list("taskforce_id", flat=True).distinct())
+               .values_list("taskforce_id", flat=True).order_by().distinct())
     return ids
 
 
@@ -155,26 +155,26 @@ def _member_traces(tf_ids: list[int], cutoff: dt.datetime, now: dt.datetime) -> 
     pairs: set[tuple[int, int]] = set()
     by_user: set[tuple[int, int]] = set()
     by_user.update(AuditEvent.objects.filter(at__gte=cutoff, taskforce_id__in=tf_ids, actor_id__isnull=False)
-                   .values_list("taskforce_id", "actor_id").distinct())
+                   .values_list("taskforce_id", "actor_id").order_by().distinct())
     by_user.update(ProgressUpdate.objects.filter(at__gte=cutoff, task__taskforce_id__in=tf_ids,
                                                  author_id__isnull=False)
-                   .values_list("task__taskforce_id", "author_id").distinct())
+                   .values_list("task__taskforce_id", "author_id").order_by().distinct())
     by_user.update(Submission.objects.filter(submitted_at__gte=cutoff, template__taskforce_id__in=tf_ids,
                                              filed_by_id__isnull=False)
-                   .values_list("template__taskforce_id", "filed_by_id").distinct())
+                   .values_list("template__taskforce_id", "filed_by_id").order_by().distinct())
     if by_user:
         person_of = dict(Person.objects.filter(user_id__in={u for _, u in by_user}).values_list("user_id", "id"))
         pairs.update((tf, person_of[u]) for tf, u in by_user if u in person_of)
     pairs.update(Task.objects.filter(completed_at__gte=cutoff, taskforce_id__in=tf_ids, responsible_id__isnull=False)
-                 .values_list("taskforce_id", "responsible_id").distinct())
+                 .values_list("taskforce_id", "responsible_id").order_by().distinct())
     pairs.update(Submission.objects.filter(submitted_at__gte=cutoff, template__taskforce_id__in=tf_ids,
                                            person_id__isnull=False)
-                 .values_list("template__taskforce_id", "person_id").distinct())
+                 .values_list("template__taskforce_id", "person_id").order_by().distinct())
     pairs.update(Attendance.objects.filter(meeting__taskforce_id__in=tf_ids, meeting__starts_at__gte=cutoff,
                                            meeting__starts_at__lte=now, status=Attendance.Status.PRESENT)
-                 .values_list("meeting__taskforce_id", "person_id").distinct())
+                 .values_list("meeting__taskforce_id", "person_id").order_by().distinct())
     pairs.update(InboxItem.objects.filter(read_at__gte=cutoff, taskforce_id__in=tf_ids)
-                 .values_list("taskforce_id", "person_id").distinct())
+                 .values_list("taskforce_id", "person_id").order_by().distinct())
     return pairs
 
 
@@ -207,10 +207,13 @@ def _people_failures(scope: Scope, flagged: dict[int, str]) -> list[Failure]:
     """One failure per task force (in scope) in which a flagged person sits, naming them."""
     if not flagged:
         return []
-    where = scope.tf(_loads(scope).filter(person_id__in=list(flagged)), "taskforce_id")
+    # All the scope's secondments in one pass, filtered here: an IN list of thousands of flagged people
+    # costs SQLite more than reading the ~45,000 narrow rows of a province.
+    where = scope.tf(_loads(scope), "taskforce_id").values_list("taskforce_id", "person_id").order_by()
     by_tf: dict[int, list[int]] = defaultdict(list)
-    for tf, person in where.values_list("taskforce_id", "person_id").order_by("taskforce_id", "person_id"):
-        by_tf[tf].append(person)
+    for tf, person in sorted(where):
+        if person in flagged:
+            by_tf[tf].append(person)
     names = _person_names(flagged)
     return [Failure(tf, "；".join(f"{names.get(p, p)}{flagged[p]}" for p in ps[:NAMES_SHOWN])
                     + (f"等 {len(ps)} 人" if len(ps) > NAMES_SHOWN else ""), tuple(ps))

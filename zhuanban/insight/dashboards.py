@@ -15,7 +15,6 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from zhuanban.org.models import Unit
@@ -88,32 +87,31 @@ def _week_start(day: dt.date) -> dt.date:
 
 
 def trend(ids: list[int] | None, now: dt.datetime) -> dict[str, Any]:
-    """Tasks completed per week (and done on time, by metrics' rule) against tasks due that week."""
+    """Tasks completed per week (and done on time, by metrics' rule) against tasks due that week: one
+    aggregate with a conditional count per week (no per-row date function, so the scope's index serves)."""
     from zhuanban.tasks.models import Task
 
     m = metrics_module()
     first = _week_start(timezone.localdate(now)) - dt.timedelta(weeks=WEEKS - 1)
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
     weeks = [first + dt.timedelta(weeks=i) for i in range(WEEKS)]
-    done_ann: dict[str, Any] = {"done": Count("id")}
+    edges = [timezone.make_aware(dt.datetime.combine(w, dt.time.min)) for w in weeks]
+    edges.append(edges[-1] + dt.timedelta(weeks=1))
     on_time_q = m.done_on_time_q() if m is not None and hasattr(m, "done_on_time_q") else None
-    if on_time_q is not None:
-        done_ann["on_time"] = Count("id", filter=on_time_q)
-    done_rows = (_in(Task.objects.filter(status__in=Task.CLOSED, completed_at__gte=start), ids)
-                 .annotate(week=TruncWeek("completed_at")).values("week").annotate(**done_ann))
-    due_rows = (_in(Task.objects.filter(due_at__gte=start, due_at__lte=now), ids)
-                .annotate(week=TruncWeek("due_at")).values("week").annotate(n=Count("id")))
-
-    def key(value: Any) -> dt.date:
-        return value.date() if isinstance(value, dt.datetime) else value
-
-    done = {key(r["week"]): r for r in done_rows}
-    due = {key(r["week"]): r["n"] for r in due_rows}
+    done = Q(status__in=Task.CLOSED)
+    ann: dict[str, Any] = {}
+    for i in range(WEEKS):
+        lo, hi = edges[i], min(edges[i + 1], now) if i == WEEKS - 1 else edges[i + 1]
+        ann[f"d{i}"] = Count("id", filter=done & Q(completed_at__gte=lo, completed_at__lt=edges[i + 1]))
+        ann[f"u{i}"] = Count("id", filter=Q(due_at__gte=lo, due_at__lt=hi))
+        if on_time_q is not None:
+            ann[f"o{i}"] = Count("id", filter=done & on_time_q & Q(completed_at__gte=lo, completed_at__lt=edges[i + 1]))
+    row = _in(Task.objects.filter(Q(completed_at__gte=edges[0]) | Q(due_at__gte=edges[0], due_at__lte=now)), ids
+              ).aggregate(**ann)
     return {
         "weeks": [f"{w:%m-%d}" for w in weeks],
-        "done": [done.get(w, {}).get("done", 0) for w in weeks],
-        "on_time": [done.get(w, {}).get("on_time", 0) for w in weeks] if on_time_q is not None else None,
-        "due": [due.get(w, 0) for w in weeks],
+        "done": [row[f"d{i}"] for i in range(WEEKS)],
+        "on_time": [row[f"o{i}"] for i in range(WEEKS)] if on_time_q is not None else None,
+        "due": [row[f"u{i}"] for i in range(WEEKS)],
     }
 
 
@@ -160,44 +158,73 @@ def _rate(num: int, den: int) -> float | None:
     return round(num * 100 / den, 1) if den else None
 
 
-def figures(ids: list[int] | None) -> dict[str, Any]:
-    """Task, report and acknowledgement figures summed over the scope from ``metrics.taskforce_figures``
-    (its definitions), the worst report timeliness and the acknowledgement-latency spread per task force."""
+FIGURE_FIELDS = ("tasks_owned", "tasks_done", "done_on_time", "overdue", "reports_due", "reports_on_time",
+                 "acks_required", "acks_done", "ack_latency_hours_median")
+TF_FIGURES = "tf_figures"
+
+
+def per_taskforce(ids: list[int] | None) -> dict[int, dict[str, Any]]:
+    """``metrics.taskforce_figures`` (its definitions) as plain dicts, for the scope or every task force."""
     m = metrics_module()
     if m is None:
-        return {"available": False}
+        return {}
     tf_ids = ids if ids is not None else list(TaskForce.objects.values_list("id", flat=True))
-    per_tf = m.taskforce_figures(tf_ids)
+    return {pk: {k: getattr(f, k) for k in FIGURE_FIELDS} for pk, f in m.taskforce_figures(tf_ids).items()}
+
+
+def stored_figures(ids: list[int]) -> tuple[dict[int, dict[str, Any]], str | None]:
+    """The per-task-force figures of the nightly snapshot (metrics over a few task forces still takes
+    seconds), with the ones the snapshot lacks (task forces set up since) computed now."""
+    from .models import DashboardSnapshot
+
+    snap = DashboardSnapshot.objects.filter(key=TF_FIGURES).first()
+    stored = snap.data if snap else {}
+    out = {pk: stored[str(pk)] for pk in ids if str(pk) in stored}
+    missing = [pk for pk in ids if pk not in out]
+    if missing:
+        out.update(per_taskforce(missing))
+    return out, (snap.computed_at.isoformat() if snap and not missing else None)
+
+
+def figures(ids: list[int] | None, per_tf: dict[int, dict[str, Any]] | None = None,
+            at: str | None = None) -> dict[str, Any]:
+    """Task, report and acknowledgement figures summed over the scope from ``metrics.taskforce_figures``
+    (its definitions), the worst report timeliness and the acknowledgement-latency spread per task force."""
+    if metrics_module() is None:
+        return {"available": False}
+    if per_tf is None:
+        per_tf, at = (per_taskforce(None), None) if ids is None else stored_figures(ids)
     tot: dict[str, int] = dict.fromkeys(("tasks_owned", "tasks_done", "done_on_time", "overdue", "reports_due",
                                          "reports_on_time", "acks_required", "acks_done"), 0)
     latencies: list[float] = []
     worst = []
     for pk, f in per_tf.items():
         for k in tot:
-            tot[k] += getattr(f, k)
-        if f.ack_latency_hours_median is not None:
-            latencies.append(f.ack_latency_hours_median)
-        if f.reports_due:
-            worst.append((f.reports_on_time / f.reports_due, pk, f))
-    worst.sort(key=lambda t: (t[0], -t[2].reports_due))
+            tot[k] += f[k]
+        if f["ack_latency_hours_median"] is not None:
+            latencies.append(f["ack_latency_hours_median"])
+        if f["reports_due"]:
+            worst.append((f["reports_on_time"] / f["reports_due"], pk, f))
+    worst.sort(key=lambda t: (t[0], -t[2]["reports_due"]))
     names = dict(TaskForce.objects.filter(pk__in=[pk for _, pk, _ in worst[:WORST]]).values_list("id", "name"))
     spread = [0] * len(LATENCY_BUCKETS)
     for h in latencies:
         spread[_bucket(h, LATENCY_BUCKETS, upper_open=True)] += 1
     return {
-        "available": True, **tot,
+        "available": True, "as_of": at, **tot,
         "on_time_rate": _rate(tot["done_on_time"], tot["tasks_done"]),
         "report_timeliness": _rate(tot["reports_on_time"], tot["reports_due"]),
         "ack_rate": _rate(tot["acks_done"], tot["acks_required"]),
         "ack_latency_hours_median": round(statistics.median(latencies), 1) if latencies else None,
         "ack_latency": [{"label": b[0], "count": n} for b, n in zip(LATENCY_BUCKETS, spread, strict=True)],
-        "report_worst": [{"taskforce_id": pk, "name": names.get(pk, ""), "due": f.reports_due,
-                          "on_time": f.reports_on_time, "rate": _rate(f.reports_on_time, f.reports_due)}
+        "report_worst": [{"taskforce_id": pk, "name": names.get(pk, ""), "due": f["reports_due"],
+                          "on_time": f["reports_on_time"], "rate": _rate(f["reports_on_time"], f["reports_due"])}
                          for _, pk, f in worst[:WORST]],
     }
 
 
-def build(ids: list[int] | None, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def build(ids: list[int] | None, *, now: dt.datetime | None = None,
+          per_tf: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
     now = now or timezone.now()
     from zhuanban.tasks.models import Task
 
@@ -209,5 +236,5 @@ def build(ids: list[int] | None, *, now: dt.datetime | None = None) -> dict[str,
         "lights_by_unit": lights_by_unit(ids),
         "trend": trend(ids, now),
         "load": load(ids),
-        "figures": figures(ids),
+        "figures": figures(ids, per_tf),
     }

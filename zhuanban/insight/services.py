@@ -114,8 +114,13 @@ def refresh_snapshot(*, now: Any = None) -> DashboardSnapshot:
     from . import dashboards
 
     started = time.perf_counter()
-    data = dashboards.build(None, now=now)
+    per_tf = dashboards.per_taskforce(None)
+    data = dashboards.build(None, now=now, per_tf=per_tf)
     elapsed = int((time.perf_counter() - started) * 1000)
+    # The per-task-force figures serve the leaders' and units' dashboards until the next sweep.
+    DashboardSnapshot.objects.update_or_create(
+        key=dashboards.TF_FIGURES, defaults={"data": {str(k): v for k, v in per_tf.items()},
+                                             "computed_at": now or timezone.now(), "elapsed_ms": elapsed})
     snap, _ = DashboardSnapshot.objects.update_or_create(
         key=OFFICE_SNAPSHOT, defaults={"data": data, "computed_at": now or timezone.now(), "elapsed_ms": elapsed})
     return snap

@@ -45,6 +45,8 @@ def _boards(user: Any) -> list[tuple[str, str]]:
     person = tf_access.person_of(user)
     if person is not None and person.is_unit_leader:
         out.append(("unit", "本单位抽调"))
+    elif out and out[0][0] == "office":
+        out.append(("unit", "派出单位"))  # the office picks any unit
     return out
 
 
