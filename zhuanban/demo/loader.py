@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from zhuanban.accountability import demo as accountability_demo
 from zhuanban.accounts.services import mark_demo
+from zhuanban.assessment import demo as assessment_demo
 from zhuanban.core.errors import DomainError
 from zhuanban.funds import demo as funds_demo
-from zhuanban.insight import demo as insight_demo
 from zhuanban.meetings import demo as meetings_demo
 from zhuanban.notices import demo as notices_demo
 from zhuanban.org import services as org_services
@@ -206,7 +206,7 @@ class DemoLoader:
             notices_demo.load(self.admin, self.taskforces)
             accountability_demo.load(self.admin, self.taskforces)
             funds_demo.load(self.admin, self.taskforces)
-            insight_demo.load(self.admin, self.taskforces)  # health checks tripped visibly, snapshot
+            assessment_demo.load(self.admin, self.taskforces)  # schemes, scores, results (after the data it counts)
             # Published password: mark them, so a production start refuses to run while any is active.
             mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
         self.summary.totals = {
