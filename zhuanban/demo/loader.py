@@ -23,6 +23,7 @@ from zhuanban.accounts.services import mark_demo
 from zhuanban.assessment import demo as assessment_demo
 from zhuanban.core.errors import DomainError
 from zhuanban.funds import demo as funds_demo
+from zhuanban.insight import demo as insight_demo
 from zhuanban.meetings import demo as meetings_demo
 from zhuanban.notices import demo as notices_demo
 from zhuanban.org import services as org_services
@@ -207,6 +208,7 @@ class DemoLoader:
             accountability_demo.load(self.admin, self.taskforces)
             funds_demo.load(self.admin, self.taskforces)
             assessment_demo.load(self.admin, self.taskforces)  # schemes, scores, results (after the data it counts)
+            insight_demo.load(self.admin, self.taskforces)  # health checks tripped visibly, snapshot
             # Published password: mark them, so a production start refuses to run while any is active.
             mark_demo([self.admin, *(p.user for p in self.people.values() if p.user_id)])
         self.summary.totals = {
