@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tests.factories import make_taskforce
 from zhuanban.accountability import services
+from zhuanban.accountability.models import Supervision
 from zhuanban.taskforces import services as tf_services
 from zhuanban.taskforces.models import Membership
 from zhuanban.tasks.models import Dispatch, Task
@@ -107,6 +108,9 @@ def test_portrait_shows_supervision_and_the_page_renders(client, cast, tasks, se
 def test_portrait_query_count_does_not_grow_with_task_forces(client, cast, tasks, second):
     client.force_login(cast.bob)
     url = f"/api/v1/people/{cast.people.bob.pk}/portrait"
+    first = Supervision.objects.create(taskforce=cast.tf, kind="talk", person=cast.people.bob, unit=cast.units.zjw,
+                                       title="约谈", reason="r", follow_up_due=dt.date(2026, 12, 31))
+    first.tasks.set([tasks[1]])
     client.get(url)
 
     def n():
@@ -119,7 +123,10 @@ def test_portrait_query_count_does_not_grow_with_task_forces(client, cast, tasks
         tf = make_taskforce(cast.admin, name=f"追加专班{i}")
         tf_services.join(cast.admin, tf, person=cast.people.bob, role=Membership.Role.MEMBER,
                          start_on=dt.date(2026, 1, 5))
-        Task.objects.create(taskforce=tf, title="t", responsible=cast.people.bob, status=S.DONE)
+        t = Task.objects.create(taskforce=tf, title="t", responsible=cast.people.bob, status=S.DONE)
+        rec = Supervision.objects.create(taskforce=tf, kind="notice", person=cast.people.bob, unit=cast.units.zjw,
+                                         title=f"督办{i}", reason="r", follow_up_due=dt.date(2026, 12, 31))
+        rec.tasks.set([t])
     assert n() == before
 
 

@@ -146,7 +146,7 @@ def portrait(user: Any, person: Person, scope: list[int] | None) -> dict[str, An
                                                 "on_time": 0, "overdue": 0})["supervisions"] = row["n"]
     names = dict(TaskForce.objects.filter(pk__in=list(per_tf)).values_list("id", "name"))
     breakdown = sorted(({**v, "name": names.get(k, "")} for k, v in per_tf.items()), key=lambda r: -r["owned"])
-    records = list(sups.select_related("taskforce").prefetch_related("tasks").order_by("-created_at", "-id")[:20])
+    records = list(sups.select_related("taskforce", "person", "unit").prefetch_related("tasks").order_by("-created_at", "-id")[:20])
     kinds = {k: 0 for k in Supervision.Kind.values}
     for k, n in sups.values_list("kind").order_by().annotate(n=_count()):
         kinds[k] = n
