@@ -31,8 +31,9 @@ def test_record_a_line_and_an_expense_and_see_an_over_budget_one_refused(page, c
     line_form.get_by_role("button", name="新增").click()
     expect(page.get_by_test_id("lines")).to_contain_text("待批准")
     row = page.locator("tr[data-line='立法调研及论证会务费']")
-    row.get_by_label("批准文号").fill("B市财预〔2026〕88号")
-    row.get_by_role("button", name="批准").click()
+    approve = row.locator("form[action$='/approve']")
+    approve.get_by_label("批准文号").fill("B市财预〔2026〕88号")
+    approve.get_by_role("button", name="批准").click()
     expect(page.get_by_test_id("lines")).to_contain_text("已批准")
 
     form = page.get_by_test_id("expense-form")
