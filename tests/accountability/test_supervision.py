@@ -131,6 +131,8 @@ def test_follow_up_respond_then_close_with_versions(client, cast, overdue, djang
     assert client.post(url, {"action": "respond", "text": "再补充"}, content_type=J).status_code == 409
     assert list(AuditEvent.objects.filter(object_id=str(rid), action__startswith="supervision.").order_by(
         "id").values_list("action", flat=True)) == ["supervision.create", "supervision.respond", "supervision.close"]
+    html = client.get(f"/supervision/{rid}/").content.decode()
+    assert "已办结" in html and "办结人：刘主任" in html and "已补充人手" in html and "followup-form" not in html
 
 
 def test_closing_without_a_response_needs_a_reason(client, cast, overdue, django_capture_on_commit_callbacks):
