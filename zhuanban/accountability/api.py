@@ -50,7 +50,8 @@ def responsibilities(request: HttpRequest, taskforce: int, paging: Query[PagePar
     tf, acc = tf_access.get_visible_taskforce(request.auth, taskforce)
     if acc.external_only:
         raise NotFound()
-    count, rows = queries.responsibility_rows(request.auth, tf, offset=paging.offset, limit=paging.limit)
+    count, rows = queries.responsibility_rows(request.auth, tf, manage=acc.manage, offset=paging.offset,
+                                             limit=paging.limit)
     return {"count": count, "limit": paging.limit, "offset": paging.offset, "items": rows}
 
 

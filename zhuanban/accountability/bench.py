@@ -27,3 +27,14 @@ def person_portrait(s: dict[str, Any]) -> Request:
           goals={"median_ms": 100.0, "p95_ms": 250.0})
 def person_portrait_page(s: dict[str, Any]) -> Request:
     return Request(s["portrait_username"], f"/people/{s['portrait_person_id']}/portrait/")
+
+
+def _list_raw(s: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    return [("SELECT id, title, status, light, due_at, responsible_id, decision_owner_id, lead_unit_id FROM tasks_task "
+             "WHERE taskforce_id = %s ORDER BY parent_id, id LIMIT 100", [s["taskforce_id"]])]
+
+
+@scenario("responsibility_list", "责任清单：最大专班（省级 2,000 项任务）的“责任与督办”标签页，第一页 100 项（组长查看）",
+          raw=_list_raw)
+def responsibility_list(s: dict[str, Any]) -> Request:
+    return Request(s["head_username"], f"/tf/{s['taskforce_id']}/accountability/")

@@ -34,6 +34,10 @@ from . import metrics
 from .models import Supervision
 
 PAGE = 100
+# The one-character badge of tasks/_light.html, drawn inline in the list (an include per row is most of
+# the page's rendering time at 100 rows).
+LIGHT_SHORT = {"red": ("红", "text-bg-danger"), "yellow": ("黄", "text-bg-warning"),
+               "green": ("绿", "text-bg-success"), "none": ("完", "text-bg-secondary")}
 
 
 # ---- responsibility list ------------------------------------------------------------------------------
@@ -53,12 +57,16 @@ def _unit_map(tf_id: int, person_ids: set[int]) -> dict[int, str]:
     return out
 
 
-def responsibility_rows(user: Any, tf: TaskForce, *, offset: int = 0, limit: int | None = PAGE
-                        ) -> tuple[int, list[dict[str, Any]]]:
+def responsibility_rows(user: Any, tf: TaskForce, *, manage: bool = False, offset: int = 0,
+                        limit: int | None = PAGE) -> tuple[int, list[dict[str, Any]]]:
     """(count, one page of rows) of the tasks of ``tf`` the user sees: per task the decision owner and the
     execution owner with their units, the lead and cooperating units, the dispatcher, and how many
-    supervision records it caused.  A fixed number of queries whatever the page size."""
-    qs = visible_tasks(user).filter(taskforce=tf).order_by("parent_id", "id")
+    supervision records it caused.  A fixed number of queries whatever the page size.
+
+    ``manage``: the caller checked that the user manages ``tf`` — managers see every task of it (敏感 ones
+    included, ``tasks.access.visible_tasks``), so the per-user visibility filter is skipped."""
+    base = Task.objects.all() if manage else visible_tasks(user)
+    qs = base.filter(taskforce=tf).order_by("parent_id", "id")
     count = qs.count()
     window = qs if limit is None else qs[offset:offset + limit]
     tasks = list(window.select_related("lead_unit", "responsible", "decision_owner", "parent").only(
@@ -85,6 +93,7 @@ def responsibility_rows(user: Any, tf: TaskForce, *, offset: int = 0, limit: int
         rows.append({
             "id": t.pk, "title": t.title, "parent": t.parent.title if t.parent_id else "",
             "status": t.status, "status_label": t.get_status_display(), "light": t.light,
+            "light_label": t.get_light_display(), "light_short": LIGHT_SHORT.get(t.light, ""),
             "due_at": t.due_at, "completed_at": t.completed_at,
             "decision_owner_id": t.decision_owner_id,
             "decision_owner": t.decision_owner.name if t.decision_owner_id else "",

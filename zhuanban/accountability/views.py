@@ -20,10 +20,11 @@ from zhuanban.core.errors import DomainError, Forbidden, NotFound
 from zhuanban.core.exports import xlsx_bytes
 from zhuanban.core.labels import export_banner
 from zhuanban.taskforces import access as tf_access
+from zhuanban.taskforces.access import CLOSED
 from zhuanban.taskforces.models import Membership
 from zhuanban.web.views.common import load_taskforce, tf_context
 
-from . import queries, services
+from . import lines, queries, services
 from .models import Supervision
 
 
@@ -47,10 +48,11 @@ def tf_accountability(request: HttpRequest, pk: int) -> HttpResponse:
         offset = max(int(request.GET.get("offset", 0)), 0)
     except ValueError:
         offset = 0
-    count, rows = queries.responsibility_rows(request.user, tf, offset=offset)
+    count, rows = queries.responsibility_rows(request.user, tf, manage=acc.manage, offset=offset)
     records = list(queries.visible_supervisions(request.user).filter(taskforce=tf).order_by("-created_at", "-id")[:50])
     return render(request, "accountability/tab.html", {
         **tf_context(tf, acc, "accountability"), "rows": rows, "count": count, "offset": offset,
+        "rows_html": lines.rows_html(rows, tf_id=tf.pk, manage=acc.manage, closed=tf.status in CLOSED),
         "page": queries.PAGE, "prev": max(offset - queries.PAGE, 0) if offset else None,
         "next": offset + queries.PAGE if offset + queries.PAGE < count else None, "records": records,
         "today": timezone.localdate()})
@@ -60,8 +62,8 @@ def tf_accountability(request: HttpRequest, pk: int) -> HttpResponse:
 @_domain
 def tf_accountability_export(request: HttpRequest, pk: int) -> HttpResponse:
     """One task force's list (a few hundred rows at most): written at once, every cell through safe_cell."""
-    tf, _ = load_taskforce(request, pk, full_view=True)
-    _, rows = queries.responsibility_rows(request.user, tf, limit=None)
+    tf, acc = load_taskforce(request, pk, full_view=True)
+    _, rows = queries.responsibility_rows(request.user, tf, manage=acc.manage, limit=None)
     out: list[list[Any]] = [[export_banner(tf.security_label, title=f"{tf.name} 责任清单")],
                             ["任务", "上级任务", "状态", "完成时限", "决策责任人", "决策责任单位", "执行责任人",
                              "执行责任单位", "牵头单位", "配合单位", "派发人", "督办次数"]]
@@ -80,7 +82,7 @@ def tf_accountability_export(request: HttpRequest, pk: int) -> HttpResponse:
 @_domain
 def tf_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     tf, acc = load_taskforce(request, pk, manage=True, full_view=True)
-    _, rows = queries.responsibility_rows(request.user, tf, limit=None)
+    _, rows = queries.responsibility_rows(request.user, tf, manage=True, limit=None)
     data: dict[str, Any] = {"kind": "notice", "tasks": [int(t) for t in request.GET.getlist("task") if t.isdigit()],
                             "follow_up_due": (timezone.localdate() + dt.timedelta(days=5)).isoformat()}
     errors: dict[str, str] = {}
