@@ -69,12 +69,25 @@ def board(request: HttpRequest, dashboard: str) -> HttpResponse:
             data = None
         else:
             raise
+    if data:
+        stamp = data.get("snapshot_at") or (data.get("figures") or {}).get("as_of")
+        data["as_of_label"] = _local_label(stamp)
     units = list(Unit.objects.order_by("name").values("id", "name")[:3000]) if dashboard == "unit" and \
         queries.is_office(request.user) else []
     return render(request, "insight/dashboard.html", {
         "section": "insight", "dashboard": dashboard, "data": data, "boards": _boards(request.user),
         "units": units, "unit_id": str(request.GET.get("unit") or (data or {}).get("unit_id") or ""),
         "can_tune": queries.can_tune_rules(request.user)})
+
+
+def _local_label(stamp: str | None) -> str:
+    if not stamp:
+        return ""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    value = parse_datetime(stamp)
+    return f"{timezone.localtime(value):%Y-%m-%d %H:%M}" if value else ""
 
 
 @login_required
