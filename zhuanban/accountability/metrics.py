@@ -276,6 +276,21 @@ def _joint_units(task_ids: set[int]) -> set[int]:
     return {t for t, us in units.items() if len(us) > 1}
 
 
+def _joint_among(q: Q, group: str) -> set[tuple[int, int]]:
+    """(``group`` value, task id) of the tasks matching ``q`` with more than one responsible unit,
+    counted in the database (no list of ids sent back: a task force's 2,000 tasks would make a long
+    ``IN``): distinct units = cooperating units + the lead unit unless it is also listed as cooperating."""
+    from django.db.models import Exists, OuterRef
+
+    from zhuanban.tasks.models import Task
+
+    through = Task.cooperating_units.through
+    lead_listed = Exists(through.objects.filter(task_id=OuterRef("pk"), unit_id=OuterRef("lead_unit_id")))
+    return set(Task.objects.filter(q).annotate(nc=Count("cooperating_units", distinct=True), ll=lead_listed)
+                .filter(Q(nc__gte=2) | Q(nc=1, lead_unit__isnull=False, ll=False))
+                .values_list(group, "id").order_by())
+
+
 def _acks(acc: _Acc, group: str, base: Q) -> None:
     from zhuanban.notices.models import InboxItem
 
@@ -376,7 +391,7 @@ def person_figures(person_ids: Iterable[int], *, taskforce_ids: Iterable[int] | 
     from zhuanban.meetings.models import Attendance  # noqa: F401
     from zhuanban.reports.models import ReportTemplate
     from zhuanban.taskforces.models import Membership
-    from zhuanban.tasks.models import Dispatch, Dispute, ProgressUpdate, Task
+    from zhuanban.tasks.models import Dispatch, Dispute, ProgressUpdate
 
     acc = _Acc(person_ids)
     if not acc.ids:
@@ -412,13 +427,10 @@ def person_figures(person_ids: Iterable[int], *, taskforce_ids: Iterable[int] | 
     pairs = {(p, t) for p, t in pairs if p is not None}
     for p, _ in pairs:
         acc.add(p, "assisted")
-    owned_done = set(Task.objects.filter(Q(responsible_id__in=ids) & tq & done_q()).values_list(
-        "responsible_id", "id").order_by())
-    taken = pairs | owned_done
-    joint = _joint_units({t for _, t in taken})
-    for p, t in taken:
-        if t in joint:
-            acc.add(p, "joint")
+    owned_joint = _joint_among(Q(responsible_id__in=ids) & tq & done_q(), "responsible_id")
+    helped_joint = _joint_units({t for _, t in pairs})
+    for p, _t in owned_joint | {(p, t) for p, t in pairs if t in helped_joint}:
+        acc.add(p, "joint")
 
     # Reports: as a liaison for the member unit, or as a named filer.
     liaison: dict[int, list[tuple[int, int]]] = defaultdict(list)  # taskforce -> [(person, unit)]
@@ -480,13 +492,11 @@ def unit_figures(unit_ids: Iterable[int], *, taskforce_ids: Iterable[int] | None
     ).exclude(task__lead_unit_id=F("unit_id")).values_list("unit_id", "task_id").order_by())
     for u, _ in coop:
         acc.add(u, "assisted")
-    led_done = set(Task.objects.filter(Q(lead_unit_id__in=ids) & tq & done_q()).values_list(
-        "lead_unit_id", "id").order_by())
-    taken = coop | led_done
-    joint = _joint_units({t for _, t in taken})
-    for u, t in taken:
-        if t in joint:
-            acc.add(u, "joint")
+    # Joint: the done tasks it led (counted in the database) and those it helped on (their ids checked).
+    led_joint = _joint_among(Q(lead_unit_id__in=ids) & tq & done_q(), "lead_unit_id")
+    coop_joint = _joint_units({t for _, t in coop})
+    for u, _t in led_joint | {(u, t) for u, t in coop if t in coop_joint}:
+        acc.add(u, "joint")
 
     members = list(MemberUnit.objects.filter(Q(unit_id__in=ids, left_on__isnull=True) & _tf("", tf_ids))
                    .values_list("taskforce_id", "unit_id"))
@@ -508,7 +518,7 @@ def taskforce_figures(taskforce_ids: Iterable[int], *, start: dt.date | None = N
                       end: dt.date | None = None) -> dict[int, Figures]:
     from zhuanban.reports.models import ReportTemplate
     from zhuanban.taskforces.models import MemberUnit
-    from zhuanban.tasks.models import Dispatch, Dispute, Task
+    from zhuanban.tasks.models import Dispatch, Dispute
 
     acc = _Acc(taskforce_ids)
     if not acc.ids:
@@ -532,12 +542,10 @@ def taskforce_figures(taskforce_ids: Iterable[int], *, start: dt.date | None = N
         "to_taskforce_id", "task_id").order_by())
     for tf_id, _ in helped:
         acc.add(tf_id, "assisted")
-    own_done = set(Task.objects.filter(tq & done_q()).values_list("taskforce_id", "id").order_by())
-    taken = helped | own_done
-    joint = _joint_units({t for _, t in taken})
-    for tf_id, t in taken:
-        if t in joint:
-            acc.add(tf_id, "joint")
+    own_joint = _joint_among(tq & done_q(), "taskforce_id")
+    helped_joint = _joint_units({t for _, t in helped})
+    for tf_id, _t in own_joint | {(tf_id, t) for tf_id, t in helped if t in helped_joint}:
+        acc.add(tf_id, "joint")
 
     # Reports: every filer of every active template of the task force.
     units: dict[int, list[int]] = defaultdict(list)
