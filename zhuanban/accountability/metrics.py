@@ -261,21 +261,6 @@ def _owned(acc: _Acc, group: str, base: Q, now: dt.datetime) -> None:
             acc.add(row[group], k, row[k])
 
 
-def _joint_units(task_ids: set[int]) -> set[int]:
-    """Of ``task_ids``, the tasks with more than one responsible unit (lead + cooperating, distinct)."""
-    from zhuanban.tasks.models import Task
-
-    if not task_ids:
-        return set()
-    units: dict[int, set[int]] = defaultdict(set)
-    for tid, lead in Task.objects.filter(pk__in=task_ids, lead_unit__isnull=False).values_list("id", "lead_unit_id"):
-        units[tid].add(lead)
-    for tid, uid in Task.cooperating_units.through.objects.filter(task_id__in=task_ids).values_list(
-            "task_id", "unit_id"):
-        units[tid].add(uid)
-    return {t for t, us in units.items() if len(us) > 1}
-
-
 def _joint_among(q: Q, group: str) -> set[tuple[int, int]]:
     """(``group`` value, task id) of the tasks matching ``q`` with more than one responsible unit,
     counted in the database (no list of ids sent back: a task force's 2,000 tasks would make a long
@@ -428,7 +413,7 @@ def person_figures(person_ids: Iterable[int], *, taskforce_ids: Iterable[int] | 
     for p, _ in pairs:
         acc.add(p, "assisted")
     owned_joint = _joint_among(Q(responsible_id__in=ids) & tq & done_q(), "responsible_id")
-    helped_joint = _joint_units({t for _, t in pairs})
+    helped_joint = {t for t, _ in _joint_among(Q(pk__in={t for _, t in pairs}), "id")}
     for p, _t in owned_joint | {(p, t) for p, t in pairs if t in helped_joint}:
         acc.add(p, "joint")
 
@@ -494,7 +479,7 @@ def unit_figures(unit_ids: Iterable[int], *, taskforce_ids: Iterable[int] | None
         acc.add(u, "assisted")
     # Joint: the done tasks it led (counted in the database) and those it helped on (their ids checked).
     led_joint = _joint_among(Q(lead_unit_id__in=ids) & tq & done_q(), "lead_unit_id")
-    coop_joint = _joint_units({t for _, t in coop})
+    coop_joint = {t for t, _ in _joint_among(Q(pk__in={t for _, t in coop}), "id")}
     for u, _t in led_joint | {(u, t) for u, t in coop if t in coop_joint}:
         acc.add(u, "joint")
 
@@ -543,7 +528,7 @@ def taskforce_figures(taskforce_ids: Iterable[int], *, start: dt.date | None = N
     for tf_id, _ in helped:
         acc.add(tf_id, "assisted")
     own_joint = _joint_among(tq & done_q(), "taskforce_id")
-    helped_joint = _joint_units({t for _, t in helped})
+    helped_joint = {t for t, _ in _joint_among(Q(pk__in={t for _, t in helped}), "id")}
     for tf_id, _t in own_joint | {(tf_id, t) for tf_id, t in helped if t in helped_joint}:
         acc.add(tf_id, "joint")
 
