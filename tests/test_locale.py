@@ -7,7 +7,11 @@ import ast
 import gettext
 from pathlib import Path
 
+import pytest
 from django.utils import translation
+
+# Independent of the suite's database: `make test` runs it once, in the SQLite pass (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 LC = Path(__file__).resolve().parent.parent / "zhuanban" / "locale" / "en" / "LC_MESSAGES"
 PO, MO = LC / "django.po", LC / "django.mo"

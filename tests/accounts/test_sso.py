@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+# Independent of the suite's database: `make test` runs it once, in the SQLite pass (tests/conftest.py).
+pytestmark = pytest.mark.once
 
 ROOT = Path(__file__).resolve().parents[2]
 PRINT = ("import django; django.setup(); from django.conf import settings as s; from django.urls import reverse; "

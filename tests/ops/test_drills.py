@@ -26,12 +26,8 @@ pytestmark = [
         not glob.glob("/usr/lib/postgresql/*/bin/initdb"),
         reason="PostgreSQL server binaries not found (Debian package postgresql; `make test` installs it)",
     ),
-    # They bring their own clusters, so one pass of `make test` is enough: the SQLite pass
-    # (ZHUANBAN_DRILLS=1 runs them in the PostgreSQL pass too).
-    pytest.mark.skipif(
-        bool(os.environ.get("ZHUANBAN_DATABASE_URL")) and os.environ.get("ZHUANBAN_DRILLS") != "1",
-        reason="runs in the SQLite pass of `make test` (the drills start their own PostgreSQL clusters)",
-    ),
+    # They bring their own clusters, so one pass of `make test` is enough: the SQLite pass (tests/conftest.py).
+    pytest.mark.once,
 ]
 
 

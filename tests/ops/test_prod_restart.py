@@ -33,12 +33,8 @@ pytestmark = [
         reason="PostgreSQL server binaries are not installed (Debian package postgresql; `make test` installs it)",
     ),
     # The test brings its own PostgreSQL cluster whatever the suite runs on: `make test` runs it once, in the
-    # SQLite pass, not again in the PostgreSQL pass (ZHUANBAN_PROD_TEST=1 runs it there too).
-    pytest.mark.skipif(
-        bool(os.environ.get("ZHUANBAN_DATABASE_URL")) and os.environ.get("ZHUANBAN_PROD_TEST") != "1",
-        reason="runs in the SQLite pass of `make test` (it starts its own PostgreSQL; set ZHUANBAN_PROD_TEST=1 "
-               "to run it here as well)",
-    ),
+    # SQLite pass (tests/conftest.py).
+    pytest.mark.once,
 ]
 
 DRIVE_SECONDS = 20

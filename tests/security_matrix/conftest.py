@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.conftest import build_cast
 from tests.factories import UserFactory
 from tests.io.conftest import PDF, upload
 from zhuanban.core.tokens import ApiToken, issue_token
@@ -30,9 +31,31 @@ def _admin_user(username: str, role: str):
     return user
 
 
+@pytest.fixture(scope="module")
+def _matrix_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once per test module (per xdist worker), not once per test: it is a few hundred
+    rows written through the services, and the matrix has one test per endpoint.  It lives in an outer
+    transaction that is rolled back when the module is done; each test's ``db`` fixture nests a savepoint
+    inside it (and ``_each_role`` one more per role), so no test sees another's writes."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield _build_world(build_cast())
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def world(cast, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def world(_matrix_world, db):
+    return _matrix_world
+
+
+def _build_world(cast: SimpleNamespace) -> SimpleNamespace:
     from zhuanban.files import services as files
     from zhuanban.taskforces import services as tf_services
     from zhuanban.taskforces.models import Membership

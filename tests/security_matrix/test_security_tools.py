@@ -10,6 +10,9 @@ from types import SimpleNamespace
 
 import pytest
 
+# Independent of the suite's database: `make test` runs it once, in the SQLite pass (tests/conftest.py).
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 spec = importlib.util.spec_from_file_location("pip_audit_wrapper", ROOT / "scripts" / "pip_audit.py")
 wrapper = importlib.util.module_from_spec(spec)
