@@ -16,4 +16,4 @@ class InsightConfig(AppConfig):
         # The dissolution summary is archived and shared inside dissolve's transaction (its one hook).
         if services.archive_summary not in tf_services.DISSOLVED_HOOKS:
             tf_services.DISSOLVED_HOOKS.append(services.archive_summary)
-        readlog.install()  # counts views of report aggregates (check "reports nobody reads")
+        readlog.connect()  # counts views of report aggregates (check "reports nobody reads")

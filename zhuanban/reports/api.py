@@ -45,6 +45,7 @@ from .schemas import (
     submission_out,
     template_out,
 )
+from .signals import collected_data_read
 from .tasks import enqueue_export, run_export
 
 router = Router(tags=["reports"])
@@ -105,6 +106,7 @@ def update_template(request: HttpRequest, template_id: int, payload: TemplatePut
 def aggregate(request: HttpRequest, template_id: int, period: dt.date):
     t = access.get_read_all_template(request.auth, template_id)
     agg = queries.aggregate(t, period)
+    collected_data_read.send(sender=type(t), template_id=t.pk)
     return {**{k: agg[k] for k in ("period", "due_at", "is_open", "expected", "filed", "counts", "sums",
                                    "averages", "rows", "missing")}, "template": t.pk}
 
@@ -120,6 +122,7 @@ def trend(request: HttpRequest, template_id: int, params: Query[TrendParams]):
     if f is None or not f.is_numeric:
         raise Invalid("validation_error", "趋势只能针对数值项", {"field": "不是该报表的数值项"})
     tr = queries.trend(t, field, date_from, date_to)
+    collected_data_read.send(sender=type(t), template_id=t.pk)
     return {"template": t.pk, "field": field, "points": tr["points"]}
 
 

@@ -25,6 +25,7 @@ from zhuanban.web.views.common import load_taskforce, tf_context
 
 from . import access, fields, periods, queries, services
 from .models import ExportJob, ReportField, ReportTemplate, Submission
+from .signals import collected_data_read
 from .tasks import enqueue_export
 
 FIELD_ROWS = 8
@@ -128,6 +129,7 @@ def report_aggregate(request: HttpRequest, template_id: int) -> HttpResponse:
     day = _day(request.GET.get("period"))
     start = periods.period_start(t, day) or day
     agg = queries.aggregate(t, start)
+    collected_data_read.send(sender=type(t), template_id=t.pk)
     numeric = agg["numeric"]
     trend_field = request.GET.get("field") or (numeric[0].key if numeric else "")
     trend = None
