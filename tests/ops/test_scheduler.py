@@ -142,16 +142,16 @@ def test_two_schedulers_ticking_at_once_enqueue_each_slot_once():
 def test_builtin_sweeps_and_the_command(db, settings, tmp_path):
     settings.AUDIT_ARCHIVE_DIR = ""
     reg = scheduler.register_builtin(scheduler.Registry())
-    # The apps' own sweeps (registered by their AppConfig.ready(): notices) come first, then the built-in ones.
+    # The apps' own sweeps (registered by their AppConfig.ready(): notices, insight) come first, then the built-in ones.
     assert [s.name for s in reg] == ["notices.reminders", "notices.escalation", "notices.deliveries",
-                                     "notices.digest", "accounts.sweep", "tasks.lights", "audit.verify"]
+                                     "notices.digest", "insight.snapshot", "accounts.sweep", "tasks.lights", "audit.verify"]
     settings.AUDIT_ARCHIVE_DIR = str(tmp_path)
     assert "audit.archive" in [s.name for s in scheduler.register_builtin(scheduler.Registry())]
 
     call_command("scheduler", "--once")
     first = set(SweepRun.objects.values_list("name", "slot"))
     builtin = {"accounts.sweep", "tasks.lights", "audit.verify", "audit.archive"}
-    notices = {"notices.reminders", "notices.escalation", "notices.deliveries", "notices.digest"}
+    notices = {"notices.reminders", "notices.escalation", "notices.deliveries", "notices.digest", "insight.snapshot"}
     assert {name for name, _ in first} == builtin | notices
     call_command("scheduler", "--once")  # a second process right after: nothing new
     assert set(SweepRun.objects.values_list("name", "slot")) == first
