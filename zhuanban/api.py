@@ -43,6 +43,15 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     return api.create_response(request, {"code": code, "message": message, "fields": fields}, status=status)
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or number beyond 64 bits in a path or query: SQLite's driver cannot bind it.  It names nothing
+    # that exists, so it is bad input (422), not a server error.
+    return api.create_response(
+        request, {"code": "number_out_of_range", "message": "数值超出范围", "fields": {}}, status=422
+    )
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(

@@ -127,3 +127,8 @@ def test_adding_a_person_is_refused_to_non_administrators_and_checks_the_staffin
     assert set(body["fields"]) == {"staffing"}
     error(api(cast.admin).post("/people", {"name": "x", "home_unit": 999999, "staffing": "non_staff"}),
           422, "invalid_reference")
+
+
+def test_an_id_beyond_64_bits_is_bad_input_not_a_server_error(cast, api):
+    response = api(cast.bob).get("/people", {"unit": 2**70})
+    assert response.status_code == 422 and response.json()["code"] == "number_out_of_range"

@@ -131,3 +131,12 @@ def test_a_line_edited_from_a_stale_page_is_refused_and_a_fresh_edit_saves(offic
     assert ok.status_code == 302
     line.refresh_from_db()
     assert line.amount == Decimal("15000.00")
+
+
+def test_the_dissolution_page_itself_shows_the_ledger_panel(client, cast, line):
+    from zhuanban.taskforces import services as tf_services
+
+    tf_services.activate(cast.admin, cast.tf)
+    client.force_login(cast.alice)
+    page = client.get(reverse("tf_action", args=[cast.tf.pk, "dissolve"])).content.decode()
+    assert 'data-testid="checklist"' in page and reverse("tf_funds_export", args=[cast.tf.pk]) in page
