@@ -91,30 +91,29 @@ def test_muted_and_done_tasks_get_nothing(cast):
 
 
 def test_ack_pending_reminder_and_registered_source(cast, send):
-    from django.utils import timezone
+    from freezegun import freeze_time
 
-    now = timezone.now()
-    n = send(requires_ack=True, ack_deadline=now + dt.timedelta(hours=2))
-    calls = []
+    # A fixed clock: Wednesday 2026-03-04, 10:00 in Beijing — a workday, outside quiet hours, far from midnight
+    # (with the real clock the second sweep could fall on the next day and rightly remind again).
+    with freeze_time("2026-03-04 02:00:00"):
+        now = at(2026, 3, 4, 10)
+        n = send(requires_ack=True, ack_deadline=now + dt.timedelta(hours=2))
+        calls = []
 
-    def source(now_, today):
-        calls.append(today)
-        return [reminders.ReminderSpec(person_id=cast.people.liam.pk, title="今日日报未报送", subject_kind="report",
-                                       subject_id=7, occurrence=today.isoformat(), taskforce_id=cast.tf.pk)]
+        def source(now_, today):
+            calls.append(today)
+            return [reminders.ReminderSpec(person_id=cast.people.liam.pk, title="今日日报未报送", subject_kind="report",
+                                           subject_id=7, occurrence=today.isoformat(), taskforce_id=cast.tf.pk)]
 
-    reminders.register_reminder_source("test.report", source)
-    try:
-        from zhuanban.core import workdays
-
-        if not workdays.is_workday(timezone.localtime(now).date()):
-            pytest.skip("the sweep runs on workdays")
-        c1 = reminders.run_sweep(now)
-        c2 = reminders.run_sweep(now + dt.timedelta(minutes=15))
-    finally:
-        reminders.SOURCES.pop("test.report")
+        reminders.register_reminder_source("test.report", source)
+        try:
+            c1 = reminders.run_sweep(now)
+            c2 = reminders.run_sweep(now + dt.timedelta(minutes=15))
+        finally:
+            reminders.SOURCES.pop("test.report")
     assert c1["ack_pending"] == 5 and c2["ack_pending"] == 0
     assert c1["sources"] == 1 and c2["sources"] == 0
-    assert n.pk
+    assert calls == [dt.date(2026, 3, 4), dt.date(2026, 3, 4)] and n.pk
 
 
 def test_quiet_hours_delay_pushes_not_urgent_ones(db):

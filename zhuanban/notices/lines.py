@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -37,6 +38,11 @@ def line(i: Row, words: dict[str, str], csrf_token: str) -> SafeString:
         badge = format_html('<span class="badge text-bg-secondary">{}</span>', words["info"])
     body = format_html('<div class="small fw-normal text-body-secondary text-break">{}</div>', _cut(i.body)) \
         if i.body else ""
+    if i.attachments:
+        links = mark_safe(" ".join(  # each link built by format_html (escaped)
+            format_html('<a class="me-2 text-break" href="{}"><i class="bi bi-paperclip"></i>{}</a>',
+                        reverse("file_download", args=[a]), name) for a, name in i.attachments))
+        body = format_html('{}<div class="small fw-normal" data-testid="inbox-attachments">{}</div>', body, links)
     due = format_html(' · {} <span{}>{}</span>', words["due"], mark_safe(' class="text-danger"') if i.overdue else "",
                       _when(i.due_at)) if i.due_at else ""
     action = ""

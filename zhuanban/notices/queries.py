@@ -15,7 +15,7 @@ covering index (person, priority, read_at, requires_ack, acked_at); the receipt 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
@@ -68,6 +68,8 @@ class Row:
     open_url: str = ""
     ack_url: str = ""
     overdue: bool = False
+    # The notice's attachments as (attachment id, file name): one query for the whole page.
+    attachments: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -110,6 +112,14 @@ def rows_by_id(ids: list[int], *, body_chars: int | None = None) -> list[Row]:
     data = {r[0]: r for r in InboxItem.objects.filter(id__in=ids).annotate(r_tf=F("taskforce__name"), r_nb=body)
             .values_list(*ROW_FIELDS, "r_nb")}
     now, urls = timezone.now(), _urls()
+    notice_ids = {r[7] for r in data.values() if r[7] is not None}
+    files: dict[int, list[tuple[int, str]]] = {}
+    if notice_ids:
+        link = Notice.attachments.through
+        for nid, aid, name in (link.objects.filter(notice_id__in=notice_ids)
+                               .order_by("attachment_id").values_list("notice_id", "attachment_id",
+                                                                      "attachment__original_name")):
+            files.setdefault(nid, []).append((aid, name))
     out = []
     for pk in ids:
         r = data.get(pk)
@@ -119,7 +129,9 @@ def rows_by_id(ids: list[int], *, body_chars: int | None = None) -> list[Row]:
         if values[7] is not None:  # a notice's receipt shows the notice's text
             values[4] = r[-1] or ""
         values[6] = values[6] or ""
-        out.append(_finish(Row(*values), now, urls))
+        row = _finish(Row(*values), now, urls)
+        row.attachments = files.get(row.notice_id, []) if row.notice_id else []
+        out.append(row)
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Schema
 
@@ -99,6 +100,12 @@ class ReceiptFilters(Filters):
     status: Literal["acked", "pending", "unread"] | None = None
 
 
+class ItemAttachmentOut(Schema):
+    id: int
+    name: str
+    download: str = Field(description="下载地址（网页，登录后）")
+
+
 class ItemOut(Schema):
     id: int
     kind: str
@@ -114,6 +121,7 @@ class ItemOut(Schema):
     created_at: dt.datetime
     read_at: dt.datetime | None
     acked_at: dt.datetime | None
+    attachments: list[ItemAttachmentOut] = []
 
 
 class InboxPage(Schema):
@@ -131,7 +139,9 @@ def item_out(i: Any) -> dict[str, Any]:
             "taskforce": i.taskforce_id, "taskforce_name": i.taskforce_name if i.taskforce_id else None,
             "notice": i.notice_id, "body": i.body, "requires_ack": i.requires_ack,
             "due_at": i.due_at, "link": i.link, "created_at": i.created_at, "read_at": i.read_at,
-            "acked_at": i.acked_at}
+            "acked_at": i.acked_at,
+            "attachments": [{"id": a, "name": n, "download": reverse("file_download", args=[a])}
+                            for a, n in i.attachments]}
 
 
 class InboxFilters(Filters):

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -20,6 +21,8 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from zhuanban.core.errors import DomainError, Forbidden, NotFound
+from zhuanban.files.queries import attachments_of
+from zhuanban.files.services import upload_attachment
 from zhuanban.taskforces import access as tf_access
 from zhuanban.taskforces.models import Membership
 from zhuanban.web.views.common import load_taskforce, tf_context
@@ -154,10 +157,16 @@ def tf_notices(request: HttpRequest, pk: int) -> HttpResponse:
         if deadline is not None and timezone.is_naive(deadline):
             deadline = timezone.make_aware(deadline)
         try:
-            notice = services.send_notice(
-                request.user, tf, title=request.POST.get("title", ""), body=request.POST.get("body", ""),
-                priority=request.POST.get("priority", "normal"), requires_ack=request.POST.get("requires_ack") == "on",
-                ack_deadline=deadline, audience=_audience_from(request.POST))
+            # New files are stored with the task force (its 附件) and sent with the notice, in one transaction:
+            # a refused notice leaves no stray attachment behind.
+            with transaction.atomic():
+                chosen = [int(v) for v in request.POST.getlist("attachments") if v.isdigit()]
+                chosen += [upload_attachment(request.user, tf, f).pk for f in request.FILES.getlist("files")]
+                notice = services.send_notice(
+                    request.user, tf, title=request.POST.get("title", ""), body=request.POST.get("body", ""),
+                    priority=request.POST.get("priority", "normal"),
+                    requires_ack=request.POST.get("requires_ack") == "on", ack_deadline=deadline,
+                    audience=_audience_from(request.POST), attachments=chosen)
             messages.success(request, "通知已受理，正在送达")
             return redirect("notice_receipts", notice_id=notice.pk)
         except DomainError as exc:
@@ -172,6 +181,7 @@ def tf_notices(request: HttpRequest, pk: int) -> HttpResponse:
         **tf_context(tf, acc, "notices"), "notices": notices, "members": members,
         "units": list(tf.member_units.filter(left_on__isnull=True).select_related("unit")) if acc.manage else [],
         "groups": list(tf.groups.all()) if acc.manage else [],
+        "attachments": list(attachments_of(request.user, tf, acc).order_by("-id")[:30]) if acc.manage else [],
         "mine": lines.lines(queries.inbox_rows(queries.inbox(request.user, include_info=True).filter(taskforce=tf),
                                                0, 20, body_chars=170), get_token(request))})
 
