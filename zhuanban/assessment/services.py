@@ -219,9 +219,10 @@ def add_evaluators(actor: Any, scheme: Scheme, kind: str, person_ids: list[int],
         ev, created = Evaluator.objects.get_or_create(scheme=scheme, person=person, kind=kind, subject_key=key)
         if created:
             made.append(ev)
-    audit.record(actor, "assessment.evaluators_add", scheme,
-                 after={"kind": kind, "people": [e.person_id for e in made], "subject": subject_key},
-                 taskforce_id=scheme.taskforce_id)
+    if made:  # adding people who already evaluate changes nothing, so nothing is audited
+        audit.record(actor, "assessment.evaluators_add", scheme,
+                     after={"kind": kind, "people": [e.person_id for e in made], "subject": subject_key},
+                     taskforce_id=scheme.taskforce_id)
     return made
 
 
