@@ -6,6 +6,7 @@ Each app contributes a router; this module wires authentication and turns domain
 
 from __future__ import annotations
 
+from django.db import DataError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -47,6 +48,14 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
 def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     # An id or number beyond 64 bits in a path or query: SQLite's driver cannot bind it.  It names nothing
     # that exists, so it is bad input (422), not a server error.
+    return api.create_response(
+        request, {"code": "number_out_of_range", "message": "数值超出范围", "fields": {}}, status=422
+    )
+
+
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The same on PostgreSQL: a paging offset or number beyond bigint is refused by the database.
     return api.create_response(
         request, {"code": "number_out_of_range", "message": "数值超出范围", "fields": {}}, status=422
     )
