@@ -86,7 +86,7 @@ class Filters(Schema):
 
 class PageParams(Schema):
     limit: int = Field(50, ge=1, le=200, description="每页条数（1–200）")
-    offset: int = Field(0, ge=0, description="跳过的条数")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="跳过的条数（不超过 2147483647）")
 
 
 def page(qs: QuerySet[Any], params: PageParams) -> tuple[int, list[Any]]:
