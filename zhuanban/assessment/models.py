@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from zhuanban.core.models import VersionedModel
+from zhuanban.core.models import ExportJobBase, VersionedModel
 from zhuanban.org.models import Person, Unit
 from zhuanban.taskforces.models import TaskForce
 
@@ -183,14 +183,8 @@ def _export_upload_to(job: ExportJob, filename: str) -> str:
     return f"assessment-exports/{job.scheme_id}/{filename}"
 
 
-class ExportJob(models.Model):
+class ExportJob(ExportJobBase):
     """A background export of a scheme's results for one home unit (派出单位), .xlsx or .docx."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "导出中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
 
     class Format(models.TextChoices):
         XLSX = "xlsx", "Excel (.xlsx)"
@@ -199,24 +193,10 @@ class ExportJob(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="exports")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     fmt = models.CharField(max_length=4, choices=Format.choices, default=Format.XLSX)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    processed = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=_export_upload_to, blank=True)
-    message = models.CharField(max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ExportJobBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"导出 {self.scheme_id} {self.fmt}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.processed * 100 / self.total) if self.total else 0

@@ -23,7 +23,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
-from zhuanban.core.models import VersionedModel
+from zhuanban.core.models import ExportJobBase, VersionedModel
 from zhuanban.org.models import Person, Unit
 from zhuanban.taskforces.models import TaskForce
 
@@ -243,36 +243,16 @@ def _export_upload_to(job: ExportJob, filename: str) -> str:
     return f"report-exports/{job.pk or 'new'}/{filename}"
 
 
-class ExportJob(models.Model):
+class ExportJob(ExportJobBase):
     """A background .xlsx export of a template over a date range, with progress the page polls."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "导出中"
-        DONE = "done", "已完成"
-        FAILED = "failed", "失败"
 
     template = models.ForeignKey(ReportTemplate, on_delete=models.CASCADE, related_name="exports")
     date_from = models.DateField()
     date_to = models.DateField()
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
-    processed = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     file = models.FileField(upload_to=_export_upload_to, blank=True)
-    message = models.CharField(max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(ExportJobBase.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"导出 {self.template_id} {self.date_from}–{self.date_to}"
-
-    @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(self.processed * 100 / self.total) if self.total else 0
